@@ -1,0 +1,90 @@
+# mod_briefing — build, tests and benchmark.
+#
+#   make              the engine library and bin/briefing
+#   make test         every test: unit, golden, chunking, CLI, then the same
+#                     suite under ASan+UBSan and the CLI under valgrind
+#   make test-unit    the unit tests only (fast)
+#   make test-asan    the suite built with -fsanitize=address,undefined
+#   make valgrind     bin/briefing on the demo page under valgrind
+#   make bench        engine throughput and memory (see bench/README.md)
+
+CC      ?= cc
+XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
+XML_LIBS   := $(shell pkg-config --libs libxml-2.0)
+WARN    := -Wall -Wextra -Werror
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=gnu11 $(WARN) -fPIC $(CFLAGS) -Iengine $(XML_CFLAGS)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+
+ENGINE_SRC := $(wildcard engine/*.c)
+UNIT_SRC   := $(wildcard tests/unit/test_*.c)
+
+B := build
+ENGINE_OBJ := $(ENGINE_SRC:engine/%.c=$(B)/engine/%.o) $(B)/engine/schema_rng.o
+SAN_OBJ    := $(ENGINE_SRC:engine/%.c=$(B)/san/%.o) $(B)/san/schema_rng.o
+
+UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
+SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
+
+.PHONY: all test test-unit test-cli test-asan valgrind bench clean
+all: bin/briefing $(B)/libbriefing.a
+
+$(B)/engine/%.o: engine/%.c engine/*.h | $(B)/engine
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(B)/san/%.o: engine/%.c engine/*.h | $(B)/san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+# The schema is compiled in, so that one binary and one XML file suffice.
+$(B)/schema_rng.c: schema/glossary.rng | $(B)
+	{ echo '/* Generated from schema/glossary.rng. */'; \
+	  echo 'const char glossary_schema[] ='; \
+	  sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' $<; echo ';'; } > $@
+$(B)/engine/schema_rng.o: $(B)/schema_rng.c | $(B)/engine
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+$(B)/san/schema_rng.o: $(B)/schema_rng.c | $(B)/san
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(B)/libbriefing.a: $(ENGINE_OBJ)
+	rm -f $@ && ar rcs $@ $^
+$(B)/libbriefing-san.a: $(SAN_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+bin/briefing: cli/briefing.c $(B)/libbriefing.a | bin
+	$(CC) $(ALL_CFLAGS) $< $(B)/libbriefing.a $(XML_LIBS) -o $@
+$(B)/briefing-san: cli/briefing.c $(B)/libbriefing-san.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(B)/libbriefing-san.a $(XML_LIBS) -o $@
+
+$(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing.a | $(B)/tests
+	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(B)/libbriefing.a $(XML_LIBS) -lcmocka -o $@
+$(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/san-tests
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests/unit $< $(B)/libbriefing-san.a $(XML_LIBS) -lcmocka -o $@
+
+$(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
+	mkdir -p $@
+
+test: test-unit test-cli test-asan valgrind
+
+test-unit: $(UNIT_BIN)
+	@tests/run-unit.sh $(UNIT_BIN)
+
+test-cli: bin/briefing
+	@tests/cli.sh bin/briefing
+
+test-asan: $(SAN_UNIT_BIN) $(B)/briefing-san
+	@ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+	  tests/run-unit.sh $(SAN_UNIT_BIN)
+	@ASAN_OPTIONS=detect_leaks=1 tests/cli.sh $(B)/briefing-san
+
+valgrind: bin/briefing
+	valgrind --quiet --error-exitcode=99 --leak-check=full --show-leak-kinds=definite,indirect \
+	  --errors-for-leak-kinds=definite,indirect \
+	  bin/briefing annotate -g data/glossary.xml htdocs/working-visit-to-kazakhstan.html > /dev/null
+	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
+	  bin/briefing check data/glossary.xml > /dev/null
+	@echo "valgrind: clean"
+
+bench: bin/briefing
+	@$(MAKE) -s -C bench
+
+clean:
+	rm -rf $(B) bin

@@ -1,0 +1,245 @@
+/* briefing: the command-line face of the annotation engine.
+ *
+ *   briefing annotate -g GLOSSARY [options] [FILE|-]
+ *   briefing check GLOSSARY
+ *
+ * Exit status: 0 done, 1 invalid glossary or input, 2 usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "annotator.h"
+#include "glossary.h"
+
+#define EXIT_INVALID 1
+#define EXIT_USAGE 2
+
+static const char usage_text[] =
+    "usage: briefing annotate -g GLOSSARY [--mentions first|all] [--max-links N]\n"
+    "                         [--types T,...] [--skip E,...] [--scope S,...]\n"
+    "                         [--link-base URL] [FILE|-]\n"
+    "       briefing check GLOSSARY\n"
+    "\n"
+    "annotate  writes FILE (or standard input) to standard output with each\n"
+    "          mention of a glossary entry wrapped in a link to its page.\n"
+    "  -g, --glossary FILE   the glossary (XML, urn:briefing:glossary:1)\n"
+    "  --mentions first|all  link the first mention of each entry (default) or all\n"
+    "  --max-links N         at most N links per page (0: no cap, the default)\n"
+    "  --types T,...         only entries of these types (person, organization,\n"
+    "                        agreement, place, term)\n"
+    "  --skip E,...          never annotate inside these elements (replaces the\n"
+    "                        default list: head a abbr button code h1-h6 kbd label\n"
+    "                        math option pre samp select svg template textarea var)\n"
+    "  --scope S,...         only inside elements matching these selectors\n"
+    "                        (article, .story-body, #content, main.article)\n"
+    "  --link-base URL       where entry pages live (default /glossary/)\n"
+    "check     validates GLOSSARY and prints its entries per type and patterns.\n"
+    "\n"
+    "Exit status: 0 done, 1 invalid glossary or input, 2 usage.\n";
+
+static int usage_error(const char *fmt, const char *arg)
+{
+    fprintf(stderr, "briefing: ");
+    fprintf(stderr, fmt, arg);
+    fprintf(stderr, "\nTry 'briefing --help'.\n");
+    return EXIT_USAGE;
+}
+
+/* Splits "a,b,c" into a NULL-terminated list that points into s. */
+static const char **split_list(char *s)
+{
+    size_t n = 1;
+    for (const char *p = s; *p; p++)
+        n += *p == ',';
+    const char **list = calloc(n + 1, sizeof(*list));
+    if (!list)
+        return NULL;
+    size_t k = 0;
+    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ","))
+        list[k++] = tok;
+    return list;
+}
+
+static int parse_types(char *s, unsigned *mask)
+{
+    *mask = 0;
+    for (char *tok = strtok(s, ","); tok; tok = strtok(NULL, ",")) {
+        int t = entry_type_from_name(tok, strlen(tok));
+        if (t < 0)
+            return usage_error("unknown entry type '%s' (person, organization, agreement, place, term)", tok);
+        *mask |= 1u << t;
+    }
+    return *mask ? 0 : usage_error("--types needs at least one type%s", "");
+}
+
+static struct glossary *load(const char *path)
+{
+    char err[GLOSSARY_ERROR_MAX];
+    struct glossary *g = glossary_load_file(path, err, sizeof(err));
+    if (!g)
+        fprintf(stderr, "%s\n", err);
+    return g;
+}
+
+static int write_stdout(void *ctx, const char *data, size_t len)
+{
+    (void)ctx;
+    return fwrite(data, 1, len, stdout) == len ? 0 : -1;
+}
+
+static int annotate_stream(const struct glossary *g, const struct annotate_config *c,
+                           FILE *in, const char *name)
+{
+    struct annotator *a = annotator_new(g, c, write_stdout, NULL);
+    static char buf[64 * 1024];
+    int status = 0;
+    if (!a) {
+        fprintf(stderr, "briefing: out of memory\n");
+        return EXIT_INVALID;
+    }
+    size_t n;
+    while (!status && (n = fread(buf, 1, sizeof(buf), in)) > 0)
+        status = annotator_write(a, buf, n);
+    if (!status && ferror(in)) {
+        fprintf(stderr, "briefing: %s: %s\n", name, strerror(errno));
+        annotator_free(a);
+        return EXIT_INVALID;
+    }
+    if (!status)
+        status = annotator_finish(a);
+    annotator_free(a);
+    if (status || fflush(stdout) != 0) {
+        fprintf(stderr, "briefing: cannot write the output: %s\n", strerror(errno));
+        return EXIT_INVALID;
+    }
+    return 0;
+}
+
+static int cmd_annotate(int argc, char **argv)
+{
+    enum { OPT_MENTIONS = 256, OPT_MAX_LINKS, OPT_TYPES, OPT_SKIP, OPT_SCOPE, OPT_LINK_BASE };
+    static const struct option options[] = {
+        {"glossary", required_argument, NULL, 'g'},
+        {"mentions", required_argument, NULL, OPT_MENTIONS},
+        {"max-links", required_argument, NULL, OPT_MAX_LINKS},
+        {"types", required_argument, NULL, OPT_TYPES},
+        {"skip", required_argument, NULL, OPT_SKIP},
+        {"scope", required_argument, NULL, OPT_SCOPE},
+        {"link-base", required_argument, NULL, OPT_LINK_BASE},
+        {"help", no_argument, NULL, 'h'},
+        {NULL, 0, NULL, 0}
+    };
+    struct annotate_options o = {.sniff_charset = 1};
+    const char *glossary_path = NULL;
+    const char **skip = NULL, **scope = NULL;
+    int opt, status = 0;
+    optind = 1;
+    while (!status && (opt = getopt_long(argc, argv, "g:h", options, NULL)) != -1) {
+        char *end;
+        switch (opt) {
+        case 'g':
+            glossary_path = optarg;
+            break;
+        case OPT_MENTIONS:
+            if (strcmp(optarg, "first") == 0)
+                o.mentions = MENTIONS_FIRST;
+            else if (strcmp(optarg, "all") == 0)
+                o.mentions = MENTIONS_ALL;
+            else
+                status = usage_error("--mentions takes 'first' or 'all', not '%s'", optarg);
+            break;
+        case OPT_MAX_LINKS:
+            errno = 0;
+            unsigned long n = strtoul(optarg, &end, 10);
+            if (errno || *end || !*optarg || optarg[0] == '-' || n > 1000000000ul)
+                status = usage_error("--max-links takes a whole number, not '%s'", optarg);
+            o.max_links = (unsigned)n;
+            break;
+        case OPT_TYPES:
+            status = parse_types(optarg, &o.type_mask);
+            break;
+        case OPT_SKIP:
+            free(skip);
+            skip = split_list(optarg);
+            break;
+        case OPT_SCOPE:
+            free(scope);
+            scope = split_list(optarg);
+            break;
+        case OPT_LINK_BASE:
+            o.link_base = optarg;
+            break;
+        case 'h':
+            fputs(usage_text, stdout);
+            free(skip);
+            free(scope);
+            return 0;
+        default:
+            status = EXIT_USAGE;
+        }
+    }
+    if (!status && !glossary_path)
+        status = usage_error("annotate needs a glossary: -g GLOSSARY%s", "");
+    if (!status && argc - optind > 1)
+        status = usage_error("annotate reads one file, not '%s' too", argv[optind + 1]);
+    o.skip = skip;
+    o.scope = scope;
+    char err[512];
+    struct annotate_config *c = NULL;
+    if (!status && !(c = annotate_config_new(&o, err, sizeof(err))))
+        status = usage_error("%s", err);
+    struct glossary *g = NULL;
+    if (!status && !(g = load(glossary_path)))
+        status = EXIT_INVALID;
+    if (!status) {
+        const char *name = optind < argc ? argv[optind] : "-";
+        FILE *in = strcmp(name, "-") == 0 ? stdin : fopen(name, "rb");
+        if (!in) {
+            fprintf(stderr, "briefing: %s: %s\n", name, strerror(errno));
+            status = EXIT_INVALID;
+        } else {
+            status = annotate_stream(g, c, in, name);
+            if (in != stdin)
+                fclose(in);
+        }
+    }
+    glossary_free(g);
+    annotate_config_free(c);
+    free(skip);
+    free(scope);
+    return status;
+}
+
+static int cmd_check(int argc, char **argv)
+{
+    if (argc != 2)
+        return usage_error("check takes one glossary file%s", "");
+    struct glossary *g = load(argv[1]);
+    if (!g)
+        return EXIT_INVALID;
+    printf("%s: valid\n", argv[1]);
+    printf("entries: %zu\n", g->nentries);
+    for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
+        printf("  %-13s %zu\n", entry_type_names[t], g->count_by_type[t]);
+    printf("patterns: %zu\n", g->npatterns);
+    glossary_free(g);
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2)
+        return usage_error("a command is needed: annotate or check%s", "");
+    if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
+    if (strcmp(argv[1], "annotate") == 0)
+        return cmd_annotate(argc - 1, argv + 1);
+    if (strcmp(argv[1], "check") == 0)
+        return cmd_check(argc - 1, argv + 1);
+    return usage_error("unknown command '%s' (annotate or check)", argv[1]);
+}

@@ -1,0 +1,822 @@
+#include "annotator.h"
+#include "charref.h"
+#include "charset.h"
+#include "elements.h"
+#include "matcher.h"
+#include "selector.h"
+#include "tokenizer.h"
+#include "unicode.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* Deeper nesting stops annotation until the depth drops back. */
+#define STACK_MAX 512
+/* Formatting elements that browsers would reopen, remembered at most. */
+#define LINGER_MAX 16
+
+const char *const annotate_default_skip[] = {
+    "head", "a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd",
+    "label", "math", "option", "pre", "samp", "select", "svg", "template", "textarea",
+    "var", NULL
+};
+
+struct annotate_config {
+    enum mentions_mode mentions;
+    unsigned max_links;
+    unsigned type_mask;
+    uint64_t *skip;
+    size_t nskip;
+    struct selector *scope;
+    size_t nscope;
+    char *href_open;          /* `" href="` and the escaped link base */
+    size_t href_open_len;
+    int sniff_charset;
+};
+
+struct open_element {
+    uint64_t hash;
+    const struct element_info *info;
+    uint8_t skipped;          /* this element is skipped or opted out */
+    uint8_t blocked;          /* it or an ancestor is */
+    uint8_t scoped;           /* it or an ancestor matches the scope */
+    uint8_t foreign;          /* inside svg or math */
+};
+
+enum mode { MODE_SNIFF, MODE_ANNOTATE, MODE_PASS };
+
+struct annotator {
+    const struct glossary *g;
+    const struct annotate_config *c;
+    annotate_sink sink;
+    void *sink_ctx;
+    int error;
+    enum mode mode;
+    struct html_tokenizer tok;
+
+    /* Input bytes [0, written) are out.  [written, chunk_start) wait in
+     * hold; the chunk being read covers [chunk_start, + chunk_len). */
+    uint64_t written, chunk_start;
+    const unsigned char *chunk;
+    size_t chunk_len;
+    unsigned char *hold;
+    size_t hold_off, hold_cap;
+
+    struct open_element stack[STACK_MAX];
+    size_t depth, overflow;
+    struct lingering { uint64_t hash; size_t marker; } lingering[LINGER_MAX];
+    size_t nlingering;
+    int head_seen;
+    int annotatable;
+
+    /* A code point or character reference whose bytes are still coming. */
+    unsigned char utf8[4];
+    size_t utf8_len;
+    uint64_t utf8_start;
+    int in_ref;
+    struct charref ref;
+    uint64_t ref_start;
+
+    struct match_stream match;
+    unsigned char *linked;    /* a bit per entry, for MENTIONS_FIRST */
+    struct annotate_stats stats;
+};
+
+/* ---- configuration ---- */
+
+static void free_scope(struct annotate_config *c)
+{
+    for (size_t i = 0; i < c->nscope; i++)
+        selector_release(&c->scope[i]);
+    free(c->scope);
+}
+
+void annotate_config_free(struct annotate_config *c)
+{
+    if (!c)
+        return;
+    free(c->skip);
+    free_scope(c);
+    free(c->href_open);
+    free(c);
+}
+
+static size_t list_length(const char *const *list)
+{
+    size_t n = 0;
+    while (list && list[n])
+        n++;
+    return n;
+}
+
+static int valid_tag_name(const char *s)
+{
+    if (!*s)
+        return 0;
+    for (; *s; s++)
+        if ((unsigned char)*s <= ' ' || *s == '/' || *s == '>' || *s == '<')
+            return 0;
+    return 1;
+}
+
+static int configure_lists(struct annotate_config *c, const struct annotate_options *o,
+                           char *err, size_t errlen)
+{
+    const char *const *skip = o->skip ? o->skip : annotate_default_skip;
+    c->nskip = list_length(skip);
+    c->skip = calloc(c->nskip + 1, sizeof(*c->skip));
+    c->nscope = list_length(o->scope);
+    c->scope = calloc(c->nscope + 1, sizeof(*c->scope));
+    if (!c->skip || !c->scope) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < c->nskip; i++) {
+        if (!valid_tag_name(skip[i])) {
+            snprintf(err, errlen, "\"%s\" is not an element name", skip[i]);
+            return -1;
+        }
+        c->skip[i] = tag_name_hash(skip[i], strlen(skip[i]));
+    }
+    for (size_t i = 0; i < c->nscope; i++)
+        if (selector_parse(o->scope[i], &c->scope[i], err, errlen)) {
+            c->nscope = i;
+            return -1;
+        }
+    return 0;
+}
+
+static int configure_link_base(struct annotate_config *c, const char *base,
+                               char *err, size_t errlen)
+{
+    static const char open[] = "\" href=\"";
+    if (!base)
+        base = "/glossary/";
+    size_t n = strlen(base);
+    int add_slash = n == 0 || base[n - 1] != '/';
+    c->href_open = malloc(sizeof(open) + 6 * n + 2);
+    if (!c->href_open) {
+        snprintf(err, errlen, "out of memory");
+        return -1;
+    }
+    memcpy(c->href_open, open, sizeof(open) - 1);
+    size_t o = sizeof(open) - 1;
+    o += html_escape(base, n, c->href_open + o);
+    if (add_slash)
+        c->href_open[o++] = '/';
+    c->href_open[o] = '\0';
+    c->href_open_len = o;
+    return 0;
+}
+
+struct annotate_config *annotate_config_new(const struct annotate_options *o,
+                                            char *err, size_t errlen)
+{
+    struct annotate_config *c = calloc(1, sizeof(*c));
+    if (!c) {
+        snprintf(err, errlen, "out of memory");
+        return NULL;
+    }
+    c->mentions = o->mentions;
+    c->max_links = o->max_links;
+    c->type_mask = o->type_mask ? o->type_mask : (1u << ENTRY_TYPE_COUNT) - 1;
+    c->sniff_charset = o->sniff_charset;
+    if (configure_lists(c, o, err, errlen) || configure_link_base(c, o->link_base, err, errlen)) {
+        annotate_config_free(c);
+        return NULL;
+    }
+    return c;
+}
+
+/* ---- output ---- */
+
+static void put(struct annotator *a, const char *p, size_t n)
+{
+    if (!a->error && n)
+        a->error = a->sink(a->sink_ctx, p, n);
+}
+
+static size_t held(const struct annotator *a)
+{
+    return a->written < a->chunk_start ? (size_t)(a->chunk_start - a->written) : 0;
+}
+
+/* Writes the input up to offset `to`, from hold and then from the chunk. */
+static void put_input(struct annotator *a, uint64_t to)
+{
+    if (to <= a->written)
+        return;
+    if (a->written < a->chunk_start) {
+        size_t n = (size_t)((to < a->chunk_start ? to : a->chunk_start) - a->written);
+        put(a, (const char *)a->hold + a->hold_off, n);
+        a->hold_off += n;
+        a->written += n;
+    }
+    if (to > a->written) {
+        put(a, (const char *)a->chunk + (a->written - a->chunk_start), (size_t)(to - a->written));
+        a->written = to;
+    }
+}
+
+static unsigned char input_byte(const struct annotator *a, uint64_t offset)
+{
+    if (offset < a->chunk_start)
+        return a->hold[a->hold_off + (size_t)(offset - a->written)];
+    return a->chunk[offset - a->chunk_start];
+}
+
+/* Keeps what is not written yet of the chunk that has been read. */
+static int keep_rest(struct annotator *a)
+{
+    uint64_t end = a->chunk_start + a->chunk_len;
+    size_t rest = held(a), from_chunk = (size_t)(end - (a->written > a->chunk_start ? a->written : a->chunk_start));
+    if (a->hold_off) {
+        memmove(a->hold, a->hold + a->hold_off, rest);
+        a->hold_off = 0;
+    }
+    if (rest + from_chunk > a->hold_cap) {
+        size_t cap = a->hold_cap ? a->hold_cap : 4096;
+        while (cap < rest + from_chunk)
+            cap *= 2;
+        unsigned char *p = realloc(a->hold, cap);
+        if (!p)
+            return -1;
+        a->hold = p;
+        a->hold_cap = cap;
+    }
+    if (from_chunk)
+        memcpy(a->hold + rest, a->chunk + (a->chunk_len - from_chunk), from_chunk);
+    a->chunk_start = end;
+    a->chunk = NULL;
+    a->chunk_len = 0;
+    return 0;
+}
+
+static int is_linked(const struct annotator *a, uint32_t entry)
+{
+    return a->linked[entry / 8] & (1u << (entry % 8));
+}
+
+static void put_mentions(struct annotator *a)
+{
+    static const char class_open[] = "<a class=\"briefing briefing-";
+    for (size_t i = 0; i < a->match.ndone; i++) {
+        const struct mention *m = &a->match.done[i];
+        const struct entry *e = &a->g->entries[m->entry];
+        a->stats.mentions++;
+        if ((a->c->max_links && a->stats.links >= a->c->max_links) ||
+            (a->c->mentions == MENTIONS_FIRST && is_linked(a, m->entry)))
+            continue;
+        put_input(a, m->start);
+        put(a, class_open, sizeof(class_open) - 1);
+        put(a, entry_type_names[e->type], strlen(entry_type_names[e->type]));
+        put(a, a->c->href_open, a->c->href_open_len);
+        put(a, e->id, strlen(e->id));
+        put(a, e->tag_tail, e->tag_tail_len);
+        put_input(a, m->end);
+        put(a, "</a>", 4);
+        a->linked[m->entry / 8] |= (unsigned char)(1u << (m->entry % 8));
+        a->stats.links++;
+    }
+    a->match.ndone = 0;
+}
+
+/* The first input byte that something still undecided may need. */
+static uint64_t hold_from(const struct annotator *a)
+{
+    uint64_t from = tokenizer_hold_from(&a->tok);
+    uint64_t m = match_hold_from(&a->match);
+    if (m < from)
+        from = m;
+    if (a->in_ref && a->ref_start < from)
+        from = a->ref_start;
+    if (a->utf8_len && a->utf8_start < from)
+        from = a->utf8_start;
+    return from;
+}
+
+static void put_settled(struct annotator *a)
+{
+    uint64_t end = a->chunk_start + a->chunk_len, from = hold_from(a);
+    put_input(a, from < end ? from : end);
+}
+
+/* ---- text ---- */
+
+static void feed(struct annotator *a, uint32_t cp, uint64_t start, uint64_t end)
+{
+    match_feed(&a->match, cp, start, end);
+    if (a->match.ndone)
+        put_mentions(a);
+}
+
+/* Bytes left over by a character reference are plain ASCII text. */
+static void feed_literal(struct annotator *a, uint64_t from, uint64_t to)
+{
+    for (uint64_t at = from; at < to; at++)
+        feed(a, input_byte(a, at), at, at + 1);
+}
+
+static void end_reference(struct annotator *a, int next)
+{
+    uint32_t cp[2];
+    int ncp;
+    size_t covered = charref_resolve(&a->ref, 0, next, cp, &ncp);
+    uint64_t start = a->ref_start, end = start + 1 + covered;
+    a->in_ref = 0;
+    if (!covered) {
+        feed(a, '&', start, start + 1);
+    } else {
+        feed(a, cp[0], start, end);
+        if (ncp == 2)
+            feed(a, cp[1], end, end);
+    }
+    feed_literal(a, end > start + 1 ? end : start + 1, start + 1 + a->ref.raw_len);
+}
+
+static void text_byte(struct annotator *a, unsigned char b, uint64_t at);
+
+/* An invalid byte is a boundary; the bytes after it are read again. */
+static void utf8_continue(struct annotator *a)
+{
+    uint32_t cp;
+    int len = utf8_decode(a->utf8, a->utf8_len, &cp);
+    if (len > 0) {
+        a->utf8_len = 0;
+        feed(a, cp, a->utf8_start, a->utf8_start + (uint64_t)len);
+    } else if (len < 0) {
+        unsigned char rest[3];
+        size_t nrest = a->utf8_len - 1;
+        uint64_t at = a->utf8_start + 1;
+        memcpy(rest, a->utf8 + 1, nrest);
+        a->utf8_len = 0;
+        feed(a, MATCH_INVALID_CP, at - 1, at);
+        for (size_t i = 0; i < nrest; i++)
+            text_byte(a, rest[i], at + i);
+    }
+}
+
+static void text_byte(struct annotator *a, unsigned char b, uint64_t at)
+{
+    if (a->in_ref) {
+        enum charref_step step = charref_push(&a->ref, b);
+        if (step == CHARREF_MORE)
+            return;
+        end_reference(a, step == CHARREF_DONE ? -1 : b);
+        if (step == CHARREF_DONE)
+            return;
+    }
+    if (a->utf8_len) {
+        a->utf8[a->utf8_len++] = b;
+        utf8_continue(a);
+    } else if (b == '&') {
+        a->in_ref = 1;
+        a->ref_start = at;
+        charref_start(&a->ref);
+    } else if (b < 0x80) {
+        feed(a, b, at, at + 1);
+    } else {
+        a->utf8[0] = b;
+        a->utf8_len = 1;
+        a->utf8_start = at;
+        utf8_continue(a);
+    }
+}
+
+static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset)
+{
+    struct annotator *a = ctx;
+    if (!a->annotatable)
+        return;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char b = p[i];
+        if (b < 0x80 && b != '&' && !a->in_ref && !a->utf8_len)
+            feed(a, b, offset + i, offset + i + 1);
+        else
+            text_byte(a, b, offset + i);
+    }
+}
+
+/* Markup or the end of the page ends the text run: it is a boundary. */
+static void end_run(struct annotator *a)
+{
+    if (a->in_ref)
+        end_reference(a, '<');
+    for (size_t i = 0; i < a->utf8_len; i++)
+        feed(a, MATCH_INVALID_CP, a->utf8_start + i, a->utf8_start + i + 1);
+    a->utf8_len = 0;
+    match_end_run(&a->match);
+    if (a->match.ndone)
+        put_mentions(a);
+}
+
+static void on_markup(void *ctx, uint64_t offset)
+{
+    (void)offset;
+    end_run(ctx);
+}
+
+/* ---- tree ---- */
+
+static struct open_element *top(struct annotator *a)
+{
+    return &a->stack[a->depth - 1];
+}
+
+static int is_skipped_name(const struct annotator *a, uint64_t hash)
+{
+    for (size_t i = 0; i < a->c->nskip; i++)
+        if (a->c->skip[i] == hash)
+            return 1;
+    return 0;
+}
+
+/* Decodes an attribute value into buf; NULL when absent or too long. */
+static const char *attribute_text(const struct tag_attribute_value *v, char *buf, size_t cap,
+                                  size_t *len)
+{
+    if (!v->present || v->truncated)
+        return NULL;
+    size_t n = charref_decode_attribute(v->raw, v->len, buf, cap - 1);
+    if (n == (size_t)-1)
+        return NULL;
+    buf[n] = '\0';
+    if (len)
+        *len = n;
+    return buf;
+}
+
+static int opts_out(const struct html_tag *t)
+{
+    const struct tag_attribute_value *v = &t->attr[ATTR_DATA_BRIEFING];
+    char buf[8];
+    if (!v->present)
+        return 0;
+    if (v->truncated || v->len > 64)
+        return 1;   /* unsure: a value this long may still decode to "off" */
+    const char *text = attribute_text(v, buf, sizeof(buf), NULL);
+    return text && strlen(text) == 3 && (text[0] | 0x20) == 'o' && (text[1] | 0x20) == 'f' &&
+           (text[2] | 0x20) == 'f';
+}
+
+static int in_scope(const struct annotator *a, const struct html_tag *t)
+{
+    char id[ATTR_VALUE_KEEP * 2], classes[ATTR_VALUE_KEEP * 2];
+    size_t classes_len = 0;
+    const char *id_text = attribute_text(&t->attr[ATTR_ID], id, sizeof(id), NULL);
+    const char *class_text = attribute_text(&t->attr[ATTR_CLASS], classes, sizeof(classes),
+                                            &classes_len);
+    for (size_t i = 0; i < a->c->nscope; i++)
+        if (selector_matches(&a->c->scope[i], t->hash, id_text, class_text, classes_len))
+            return 1;
+    return 0;
+}
+
+static void push(struct annotator *a, const struct html_tag *t, const struct element_info *info)
+{
+    if (a->depth == STACK_MAX) {
+        a->overflow++;
+        return;
+    }
+    const struct open_element *parent = top(a);
+    struct open_element *e = &a->stack[a->depth++];
+    e->hash = t->hash;
+    e->info = info;
+    e->foreign = parent->foreign || (info->flags & EL_FOREIGN);
+    e->skipped = is_skipped_name(a, t->hash) || opts_out(t);
+    e->blocked = parent->blocked || e->skipped || e->foreign;
+    e->scoped = parent->scoped || (a->c->nscope && in_scope(a, t));
+}
+
+static void linger(struct annotator *a, uint64_t hash, size_t depth)
+{
+    if (a->nlingering == LINGER_MAX)
+        return;
+    size_t marker = 0;
+    for (size_t i = depth; i-- > 1;)
+        if (a->stack[i].info->flags & EL_MARKER) {
+            marker = i;
+            break;
+        }
+    a->lingering[a->nlingering++] = (struct lingering){hash, marker};
+}
+
+static void forget_lingering_inside(struct annotator *a, size_t marker)
+{
+    size_t kept = 0;
+    for (size_t i = 0; i < a->nlingering; i++)
+        if (a->lingering[i].marker != marker)
+            a->lingering[kept++] = a->lingering[i];
+    a->nlingering = kept;
+}
+
+/* Closes the element at `index` and everything opened inside it.  A skipped
+ * formatting element closed this way is reopened by browsers for the text
+ * that follows, so it keeps blocking until its own end tag. */
+static void pop_to(struct annotator *a, size_t index)
+{
+    for (size_t k = a->depth; k-- > index;) {
+        const struct open_element *e = &a->stack[k];
+        if (k != index && (e->info->flags & EL_FORMATTING) && e->skipped && !e->foreign)
+            linger(a, e->hash, k);
+        if (e->info->flags & EL_MARKER)
+            forget_lingering_inside(a, k);
+    }
+    a->depth = index;
+}
+
+/* The nearest open element that `wanted` accepts, not looking past one
+ * with any of the `stop` flags; 0 when there is none. */
+static size_t find_open(const struct annotator *a, int (*wanted)(const struct open_element *, const void *),
+                        const void *arg, unsigned stop)
+{
+    for (size_t i = a->depth; i-- > 1;) {
+        if (wanted(&a->stack[i], arg))
+            return i;
+        if (a->stack[i].info->flags & stop)
+            return 0;
+    }
+    return 0;
+}
+
+static int has_hash(const struct open_element *e, const void *hash)
+{
+    return e->hash == *(const uint64_t *)hash;
+}
+
+static int has_id_in(const struct open_element *e, const void *ids)
+{
+    for (const uint8_t *id = ids; *id; id++)
+        if (e->info->id == *id)
+            return 1;
+    return 0;
+}
+
+static void close_open(struct annotator *a, const uint8_t *ids, unsigned stop)
+{
+    size_t i = find_open(a, has_id_in, ids, stop);
+    if (i)
+        pop_to(a, i);
+}
+
+/* The end tags that HTML implies before a start tag. */
+static void close_implied(struct annotator *a, const struct element_info *info)
+{
+    static const uint8_t p[] = {EL_P, 0}, li[] = {EL_LI, 0}, dd_dt[] = {EL_DD, EL_DT, 0};
+    static const uint8_t tr[] = {EL_TR, 0}, cell[] = {EL_TD, EL_TH, 0};
+    static const uint8_t section[] = {EL_TBODY, EL_THEAD, EL_TFOOT, 0};
+    static const uint8_t head[] = {EL_HEAD, 0};
+    const unsigned scope = EL_SCOPE | EL_FOREIGN;
+
+    if (!(info->flags & EL_IN_HEAD))
+        close_open(a, head, 0);
+    if (info->flags & EL_CLOSES_P)
+        close_open(a, p, scope);
+    switch (info->id) {
+    case EL_LI:
+        close_open(a, li, scope | EL_LIST);
+        break;
+    case EL_DD:
+    case EL_DT:
+        close_open(a, dd_dt, scope | EL_LIST);
+        break;
+    case EL_OPTION:
+    case EL_OPTGROUP:
+        if (top(a)->info->id == EL_OPTION)
+            pop_to(a, a->depth - 1);
+        if (info->id == EL_OPTGROUP && top(a)->info->id == EL_OPTGROUP)
+            pop_to(a, a->depth - 1);
+        break;
+    case EL_TR:
+        close_open(a, tr, EL_TABLE_SCOPE);
+        break;
+    case EL_TD:
+    case EL_TH:
+        close_open(a, cell, EL_TABLE_SCOPE | EL_TABLE_TEXT);
+        break;
+    case EL_TBODY:
+    case EL_THEAD:
+    case EL_TFOOT:
+        close_open(a, section, EL_TABLE_SCOPE);
+        break;
+    default:
+        break;
+    }
+}
+
+static int is_open(const struct annotator *a, uint8_t id)
+{
+    const uint8_t ids[] = {id, 0};
+    return find_open(a, has_id_in, ids, 0) != 0;
+}
+
+static enum html_content start_tag(struct annotator *a, const struct html_tag *t,
+                                   const struct element_info *info)
+{
+    if (top(a)->foreign) {
+        if (!t->self_closing)
+            push(a, t, info);
+        return CONTENT_DATA;
+    }
+    if ((info->id == EL_HTML || info->id == EL_BODY) && is_open(a, info->id))
+        return CONTENT_DATA;
+    if (info->id == EL_HEAD) {
+        if (a->head_seen)
+            return CONTENT_DATA;
+        a->head_seen = 1;
+    }
+    close_implied(a, info);
+    if (info->flags & EL_VOID)
+        return CONTENT_DATA;
+    push(a, t, info);
+    if (info->flags & EL_SCRIPT)
+        return CONTENT_SCRIPT;
+    if (info->flags & EL_RAWTEXT)
+        return CONTENT_RAWTEXT;
+    if (info->flags & EL_PLAINTEXT)
+        return CONTENT_PLAINTEXT;
+    return CONTENT_DATA;
+}
+
+static void end_tag(struct annotator *a, const struct html_tag *t, const struct element_info *info)
+{
+    if (a->overflow) {
+        a->overflow--;
+        return;
+    }
+    /* Browsers keep body and html open to the end of the page. */
+    if (info->id == EL_BODY || info->id == EL_HTML)
+        return;
+    unsigned stop = (info->flags & EL_TABLE_PART) ? EL_TABLE_SCOPE : EL_SCOPE;
+    size_t i = find_open(a, has_hash, &t->hash, stop);
+    if (i) {
+        pop_to(a, i);
+        return;
+    }
+    for (size_t k = a->nlingering; k-- > 0;)
+        if (a->lingering[k].hash == t->hash) {
+            a->lingering[k] = a->lingering[--a->nlingering];
+            break;
+        }
+}
+
+static int text_is_annotatable(const struct annotator *a)
+{
+    const struct open_element *e = &a->stack[a->depth - 1];
+    return !a->overflow && !a->nlingering && !e->blocked &&
+           (!a->c->nscope || e->scoped) && !(e->info->flags & EL_TABLE_TEXT);
+}
+
+static enum html_content on_tag(void *ctx, const struct html_tag *t)
+{
+    struct annotator *a = ctx;
+    const struct element_info *info = t->name_len <= TAG_NAME_KEEP
+        ? element_lookup(t->name, t->name_len) : element_lookup("", 0);
+    enum html_content content = CONTENT_DATA;
+    if (t->is_end)
+        end_tag(a, t, info);
+    else
+        content = start_tag(a, t, info);
+    a->tok.foreign = top(a)->foreign;
+    a->annotatable = text_is_annotatable(a);
+    return content;
+}
+
+static const struct html_handler handler = {on_text, on_markup, on_tag};
+
+/* ---- the stream ---- */
+
+struct annotator *annotator_new(const struct glossary *g, const struct annotate_config *c,
+                                annotate_sink sink, void *sink_ctx)
+{
+    struct annotator *a = calloc(1, sizeof(*a));
+    if (!a)
+        return NULL;
+    a->linked = calloc(g->nentries / 8 + 1, 1);
+    if (!a->linked) {
+        free(a);
+        return NULL;
+    }
+    a->g = g;
+    a->c = c;
+    a->sink = sink;
+    a->sink_ctx = sink_ctx;
+    a->mode = c->sniff_charset ? MODE_SNIFF : MODE_ANNOTATE;
+    tokenizer_init(&a->tok, &handler, a);
+    a->tok.capture_scope = c->nscope > 0;
+    match_stream_init(&a->match, g->matcher, c->type_mask);
+    a->stack[0].info = element_lookup("", 0);
+    a->depth = 1;
+    a->annotatable = text_is_annotatable(a);
+    return a;
+}
+
+void annotator_free(struct annotator *a)
+{
+    if (!a)
+        return;
+    match_stream_release(&a->match);
+    free(a->hold);
+    free(a->linked);
+    free(a);
+}
+
+const struct annotate_stats *annotator_stats(const struct annotator *a)
+{
+    return &a->stats;
+}
+
+size_t annotator_memory(const struct annotator *a)
+{
+    return sizeof(*a) + a->hold_cap + a->g->nentries / 8 + 1 +
+           a->match.open_cap * sizeof(*a->match.open) +
+           a->match.ready_cap * sizeof(*a->match.ready) +
+           a->match.done_cap * sizeof(*a->match.done);
+}
+
+static int annotate_chunk(struct annotator *a, const unsigned char *p, size_t n)
+{
+    a->chunk = p;
+    a->chunk_len = n;
+    if (a->mode == MODE_PASS) {
+        put_input(a, a->chunk_start + n);
+    } else {
+        tokenizer_feed(&a->tok, p, n);
+        put_settled(a);
+    }
+    if (keep_rest(a) && !a->error)
+        a->error = -1;
+    return a->error;
+}
+
+/* Decides, from the first bytes, whether the page's charset is one the
+ * annotator reads; the bytes wait in hold meanwhile. */
+static int sniff(struct annotator *a, const unsigned char **p, size_t *n, int force)
+{
+    size_t have = held(a), want = CHARSET_PRESCAN_BYTES - have;
+    size_t take = *n < want ? *n : want;
+    a->chunk = *p;
+    a->chunk_len = take;
+    if (keep_rest(a)) {
+        a->error = -1;
+        return -1;
+    }
+    *p += take;
+    *n -= take;
+    if (held(a) < CHARSET_PRESCAN_BYTES && !force)
+        return 0;
+    char label[CHARSET_LABEL_MAX];
+    a->mode = MODE_ANNOTATE;
+    if (charset_sniff(a->hold + a->hold_off, held(a), label, sizeof(label)) &&
+        !charset_is_utf8(label)) {
+        a->mode = MODE_PASS;
+        a->stats.passed_through = 1;
+    }
+    /* Read the bytes held so far as if they came now. */
+    size_t len = held(a);
+    unsigned char *first = malloc(len ? len : 1);
+    if (!first) {
+        a->error = -1;
+        return -1;
+    }
+    memcpy(first, a->hold + a->hold_off, len);
+    a->hold_off = 0;
+    a->chunk_start = a->written;
+    annotate_chunk(a, first, len);
+    free(first);
+    return a->error;
+}
+
+int annotator_write(struct annotator *a, const char *data, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)data;
+    if (a->error)
+        return a->error;
+    if (a->mode == MODE_SNIFF && (sniff(a, &p, &len, 0) || a->mode == MODE_SNIFF))
+        return a->error;
+    return len ? annotate_chunk(a, p, len) : a->error;
+}
+
+int annotator_flush(struct annotator *a)
+{
+    const unsigned char *none = (const unsigned char *)"";
+    size_t zero = 0;
+    if (!a->error && a->mode == MODE_SNIFF)
+        sniff(a, &none, &zero, 1);
+    if (!a->error)
+        annotate_chunk(a, none, 0);
+    return a->error;
+}
+
+int annotator_finish(struct annotator *a)
+{
+    if (annotator_flush(a))
+        return a->error;
+    if (a->mode == MODE_ANNOTATE) {
+        tokenizer_finish(&a->tok);
+        end_run(a);
+    }
+    put_input(a, a->chunk_start);
+    return a->error;
+}

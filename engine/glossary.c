@@ -1,0 +1,742 @@
+#include "glossary.h"
+#include "arena.h"
+#include "unicode.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/relaxng.h>
+#include <libxml/SAX2.h>
+#include <libxml/xmlerror.h>
+
+#define GLOSSARY_NS "urn:briefing:glossary:1"
+
+extern const char glossary_schema[];
+
+const char *const entry_type_names[ENTRY_TYPE_COUNT] = {
+    "person", "organization", "agreement", "place", "term"
+};
+
+int entry_type_from_name(const char *s, size_t n)
+{
+    for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
+        if (strlen(entry_type_names[t]) == n && memcmp(entry_type_names[t], s, n) == 0)
+            return t;
+    return -1;
+}
+
+/* What one load knows: the file's bytes (for positions) and the first
+ * error. */
+struct loader {
+    const char *name;
+    const char *data;
+    size_t size;
+    char *err;
+    size_t errlen;
+    int failed;
+    struct glossary *g;
+};
+
+static void fail_at(struct loader *ld, long line, long col, const char *fmt, ...)
+{
+    if (ld->failed)
+        return;
+    ld->failed = 1;
+    int n = line > 0 ? snprintf(ld->err, ld->errlen, "%s:%ld:%ld: ", ld->name, line, col > 0 ? col : 1)
+                     : snprintf(ld->err, ld->errlen, "%s: ", ld->name);
+    if (n < 0 || (size_t)n >= ld->errlen)
+        return;
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
+    va_end(ap);
+    /* libxml2's messages end with a newline. */
+    size_t len = strlen(ld->err);
+    while (len && (ld->err[len - 1] == '\n' || ld->err[len - 1] == ' '))
+        ld->err[--len] = '\0';
+}
+
+/* Line and column (in characters, from 1) of a byte offset. */
+static void position_of(const struct loader *ld, size_t offset, long *line, long *col)
+{
+    *line = 1;
+    *col = 1;
+    for (size_t i = 0; i < offset && i < ld->size; i++) {
+        unsigned char b = (unsigned char)ld->data[i];
+        if (b == '\n') {
+            ++*line;
+            *col = 1;
+        } else if ((b & 0xC0) != 0x80) {
+            ++*col;
+        }
+    }
+}
+
+/* Elements remember where their start tag began (offset + 1) in _private,
+ * since libxml2 keeps only their line. */
+static void fail_at_node(struct loader *ld, const xmlNode *node, const char *fmt, ...)
+{
+    if (ld->failed)
+        return;
+    long line = node ? (long)xmlGetLineNo(node) : 0, col = 0;
+    if (node && node->_private)
+        position_of(ld, (size_t)(uintptr_t)node->_private - 1, &line, &col);
+    char message[GLOSSARY_ERROR_MAX];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(message, sizeof(message), fmt, ap);
+    va_end(ap);
+    fail_at(ld, line, col, "%s", message);
+}
+
+static void on_xml_error(void *ctx, xmlErrorPtr e)
+{
+    struct loader *ld = ctx;
+    if (e->level < XML_ERR_ERROR)
+        return;
+    if (e->node && e->domain != XML_FROM_PARSER)
+        fail_at_node(ld, e->node, "%s", e->message ? e->message : "invalid");
+    else
+        fail_at(ld, e->line, e->int2, "%s", e->message ? e->message : "not well-formed");
+}
+
+static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
+                             const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+                             int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
+                          nb_attributes, nb_defaulted, attributes);
+    const xmlChar *base = ctxt->input->base, *at = ctxt->input->cur;
+    while (at > base && *at != '<')
+        at--;
+    if (ctxt->node && *at == '<')
+        ctxt->node->_private = (void *)(uintptr_t)(ctxt->input->consumed + (size_t)(at - base) + 1);
+}
+
+static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_id,
+                       const xmlChar *system_id)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    struct loader *ld = ctxt->_private;
+    (void)name;
+    (void)external_id;
+    (void)system_id;
+    fail_at(ld, ctxt->input->line, ctxt->input->col,
+            "a DOCTYPE is not allowed in a glossary (no DTDs, no entities)");
+    xmlStopParser(ctxt);
+}
+
+static xmlDocPtr parse(struct loader *ld)
+{
+    xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+    if (!ctxt) {
+        fail_at(ld, 0, 0, "out of memory");
+        return NULL;
+    }
+    ctxt->_private = ld;
+    ctxt->sax->startElementNs = on_start_element;
+    ctxt->sax->internalSubset = on_doctype;
+    ctxt->sax->externalSubset = on_doctype;
+    ctxt->sax->serror = on_xml_error;
+    /* No network, no DTD loading, no entity substitution; the SAX hooks
+     * above reject any DOCTYPE before its declarations are read. */
+    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, ld->data, (int)ld->size, ld->name, "UTF-8",
+                                      XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    if (doc && (ld->failed || !ctxt->wellFormed || doc->intSubset || doc->extSubset)) {
+        fail_at(ld, 0, 0, "not well-formed");
+        xmlFreeDoc(doc);
+        doc = NULL;
+    }
+    if (!doc)
+        fail_at(ld, 0, 0, "not well-formed");
+    xmlFreeParserCtxt(ctxt);
+    return doc;
+}
+
+static void on_relaxng_error(void *ctx, xmlErrorPtr e)
+{
+    on_xml_error(ctx, e);
+}
+
+static int validate(struct loader *ld, xmlDocPtr doc)
+{
+    xmlRelaxNGParserCtxtPtr pctxt = xmlRelaxNGNewMemParserCtxt(glossary_schema,
+                                                               (int)strlen(glossary_schema));
+    xmlRelaxNGPtr schema = pctxt ? xmlRelaxNGParse(pctxt) : NULL;
+    xmlRelaxNGValidCtxtPtr vctxt = schema ? xmlRelaxNGNewValidCtxt(schema) : NULL;
+    int ok = 0;
+    if (!vctxt) {
+        fail_at(ld, 0, 0, "cannot compile the built-in schema");
+    } else {
+        xmlRelaxNGSetValidStructuredErrors(vctxt, on_relaxng_error, ld);
+        ok = xmlRelaxNGValidateDoc(vctxt, doc) == 0;
+        if (!ok)
+            fail_at(ld, 0, 0, "does not match the glossary schema");
+    }
+    xmlRelaxNGFreeValidCtxt(vctxt);
+    xmlRelaxNGFree(schema);
+    xmlRelaxNGFreeParserCtxt(pctxt);
+    return ok;
+}
+
+static int in_glossary_ns(const xmlNode *n, const char *name)
+{
+    return n->type == XML_ELEMENT_NODE && n->ns &&
+           strcmp((const char *)n->ns->href, GLOSSARY_NS) == 0 &&
+           strcmp((const char *)n->name, name) == 0;
+}
+
+/* Whitespace runs folded to one space and trimmed, optionally case-folded;
+ * the text comes from libxml2, so it is valid UTF-8. */
+static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out_len)
+{
+    size_t n = strlen(s);
+    char *out = arena_alloc(a, n * 2 + 1);   /* folding can lengthen a character */
+    size_t o = 0;
+    int pending_space = 0;
+    if (!out)
+        return NULL;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        int len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (len <= 0) {
+            cp = 0xFFFD;
+            len = 1;
+        }
+        i += (size_t)len;
+        if (uc_classify(cp) == UC_SPACE) {
+            pending_space = o > 0;
+            continue;
+        }
+        if (pending_space)
+            out[o++] = ' ';
+        pending_space = 0;
+        o += utf8_encode(casefold ? uc_fold(cp) : cp, (unsigned char *)out + o);
+    }
+    out[o] = '\0';
+    if (out_len)
+        *out_len = o;
+    return out;
+}
+
+static char *node_text(struct loader *ld, const xmlNode *n, int fold)
+{
+    xmlChar *content = xmlNodeGetContent(n);
+    char *s = content ? (fold ? fold_text(ld->g->arena, (const char *)content, 0, NULL)
+                              : arena_strdup(ld->g->arena, (const char *)content))
+                      : arena_strdup(ld->g->arena, "");
+    xmlFree(content);
+    if (!s)
+        fail_at(ld, 0, 0, "out of memory");
+    return s;
+}
+
+static char *node_attr(struct loader *ld, const xmlNode *n, const char *name, const char *ns)
+{
+    xmlChar *v = ns ? xmlGetNsProp(n, (const xmlChar *)name, (const xmlChar *)ns)
+                    : xmlGetNoNsProp(n, (const xmlChar *)name);
+    if (!v)
+        return NULL;
+    char *s = arena_strdup(ld->g->arena, (const char *)v);
+    xmlFree(v);
+    if (!s)
+        fail_at(ld, 0, 0, "out of memory");
+    return s;
+}
+
+size_t html_escape(const char *s, size_t n, char *out)
+{
+    size_t o = 0;
+    for (size_t i = 0; i < n; i++) {
+        const char *rep = NULL;
+        switch (s[i]) {
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
+        default: out[o++] = s[i]; continue;
+        }
+        size_t len = strlen(rep);
+        memcpy(out + o, rep, len);
+        o += len;
+    }
+    return o;
+}
+
+/* One pattern on its way into the matcher. */
+struct pattern {
+    struct matcher_pattern_spec spec;
+    const char *key;          /* case-folded, for the duplicate check */
+    size_t key_len;
+    const xmlNode *node;
+};
+
+struct pattern_list {
+    struct pattern *items;
+    size_t n, cap;
+};
+
+static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode *node,
+                       uint32_t entry, enum entry_type type, int insensitive)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    const char *raw = content ? (const char *)content : "";
+    struct pattern p = {0};
+    size_t len;
+    char *text = fold_text(ld->g->arena, raw, insensitive, &len);
+    p.key = fold_text(ld->g->arena, raw, 1, &p.key_len);
+    xmlFree(content);
+    if (!text || !p.key) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    if (len == 0) {
+        fail_at_node(ld, node, "empty %s: a pattern needs at least one character", node->name);
+        return -1;
+    }
+    size_t cps = 0;
+    for (size_t i = 0; i < len; i++)
+        cps += ((unsigned char)text[i] & 0xC0) != 0x80;
+    if (cps > MATCH_PATTERN_MAX) {
+        fail_at_node(ld, node, "%s is %zu characters long; patterns are at most %d",
+                     node->name, cps, MATCH_PATTERN_MAX);
+        return -1;
+    }
+    p.spec = (struct matcher_pattern_spec){text, len, entry, (uint8_t)type, (uint8_t)insensitive};
+    p.node = node;
+    if (pl->n == pl->cap) {
+        size_t cap = pl->cap ? pl->cap * 2 : 256;
+        struct pattern *items = realloc(pl->items, cap * sizeof(*items));
+        if (!items) {
+            fail_at(ld, 0, 0, "out of memory");
+            return -1;
+        }
+        pl->items = items;
+        pl->cap = cap;
+    }
+    pl->items[pl->n++] = p;
+    return 0;
+}
+
+/* Counts the children of an entry by element name. */
+struct entry_shape {
+    size_t aliases, paragraphs, facts, see, links;
+};
+
+static void measure_entry(const xmlNode *el, struct entry_shape *shape)
+{
+    memset(shape, 0, sizeof(*shape));
+    for (const xmlNode *c = el->children; c; c = c->next) {
+        if (in_glossary_ns(c, "alias"))
+            shape->aliases++;
+        else if (in_glossary_ns(c, "fact"))
+            shape->facts++;
+        else if (in_glossary_ns(c, "see"))
+            shape->see++;
+        else if (in_glossary_ns(c, "link"))
+            shape->links++;
+        else if (in_glossary_ns(c, "description"))
+            for (const xmlNode *p = c->children; p; p = p->next)
+                shape->paragraphs += in_glossary_ns(p, "p");
+    }
+}
+
+static int allocate_entry(struct loader *ld, struct entry *e, const struct entry_shape *s)
+{
+    struct arena *a = ld->g->arena;
+    e->aliases = arena_alloc(a, (s->aliases + 1) * sizeof(*e->aliases));
+    e->paragraphs = arena_alloc(a, (s->paragraphs + 1) * sizeof(*e->paragraphs));
+    e->facts = arena_alloc(a, (s->facts + 1) * sizeof(*e->facts));
+    e->see = arena_alloc(a, (s->see + 1) * sizeof(*e->see));
+    e->links = arena_alloc(a, (s->links + 1) * sizeof(*e->links));
+    if (!e->aliases || !e->paragraphs || !e->facts || !e->see || !e->links) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int is_web_url(const char *href)
+{
+    return strncasecmp(href, "http:", 5) == 0 || strncasecmp(href, "https:", 6) == 0;
+}
+
+/* `see` elements wait until every id is known. */
+struct see_list {
+    struct see_ref { uint32_t entry; const xmlNode *node; } *items;
+    size_t n, cap;
+};
+
+static int add_see(struct loader *ld, struct see_list *sl, uint32_t entry, const xmlNode *node)
+{
+    if (sl->n == sl->cap) {
+        size_t cap = sl->cap ? sl->cap * 2 : 64;
+        struct see_ref *items = realloc(sl->items, cap * sizeof(*items));
+        if (!items) {
+            fail_at(ld, 0, 0, "out of memory");
+            return -1;
+        }
+        sl->items = items;
+        sl->cap = cap;
+    }
+    sl->items[sl->n++] = (struct see_ref){entry, node};
+    return 0;
+}
+
+static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
+                      struct pattern_list *pl, struct see_list *sl)
+{
+    struct entry *e = &ld->g->entries[index];
+    struct entry_shape shape;
+    measure_entry(el, &shape);
+    if (allocate_entry(ld, e, &shape))
+        return -1;
+    e->id = node_attr(ld, el, "id", NULL);
+    char *type = node_attr(ld, el, "type", NULL);
+    if (!e->id || !type)
+        return -1;
+    e->type = (enum entry_type)entry_type_from_name(type, strlen(type));
+    for (const xmlNode *c = el->children; c; c = c->next) {
+        if (in_glossary_ns(c, "name")) {
+            e->name = node_text(ld, c, 1);
+            if (add_pattern(ld, pl, c, index, e->type, 0))
+                return -1;
+        } else if (in_glossary_ns(c, "alias")) {
+            struct entry_alias *alias = &e->aliases[e->naliases++];
+            char *kase = node_attr(ld, c, "case", NULL);
+            alias->insensitive = kase && strcmp(kase, "insensitive") == 0;
+            alias->text = node_text(ld, c, 1);
+            alias->lang = node_attr(ld, c, "lang", (const char *)XML_XML_NAMESPACE);
+            if (add_pattern(ld, pl, c, index, e->type, alias->insensitive))
+                return -1;
+        } else if (in_glossary_ns(c, "summary")) {
+            e->summary = node_text(ld, c, 1);
+            if (e->summary && !*e->summary)
+                e->summary = NULL;
+        } else if (in_glossary_ns(c, "description")) {
+            for (const xmlNode *p = c->children; p; p = p->next)
+                if (in_glossary_ns(p, "p"))
+                    e->paragraphs[e->nparagraphs++] = node_text(ld, p, 1);
+        } else if (in_glossary_ns(c, "fact")) {
+            struct entry_fact *f = &e->facts[e->nfacts++];
+            f->label = node_attr(ld, c, "label", NULL);
+            f->value = node_text(ld, c, 1);
+        } else if (in_glossary_ns(c, "see")) {
+            if (add_see(ld, sl, index, c))
+                return -1;
+        } else if (in_glossary_ns(c, "link")) {
+            struct entry_link *l = &e->links[e->nlinks++];
+            l->href = node_attr(ld, c, "href", NULL);
+            l->text = node_text(ld, c, 1);
+            if (l->href && !is_web_url(l->href)) {
+                fail_at_node(ld, c, "link href \"%s\" is not an http: or https: URL", l->href);
+                return -1;
+            }
+        }
+    }
+    return ld->failed ? -1 : 0;
+}
+
+struct id_slot {
+    const char *id;
+    uint32_t index;
+};
+
+static int compare_id_slots(const void *x, const void *y)
+{
+    return strcmp(((const struct id_slot *)x)->id, ((const struct id_slot *)y)->id);
+}
+
+/* Sorts the ids for lookup and rejects a repeated one. */
+static int index_ids(struct loader *ld, const xmlNode **entry_nodes)
+{
+    struct glossary *g = ld->g;
+    struct id_slot *slots = malloc((g->nentries + 1) * sizeof(*slots));
+    g->by_id = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*g->by_id));
+    if (!slots || !g->by_id) {
+        free(slots);
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < g->nentries; i++)
+        slots[i] = (struct id_slot){g->entries[i].id, (uint32_t)i};
+    qsort(slots, g->nentries, sizeof(*slots), compare_id_slots);
+    for (size_t i = 0; i < g->nentries; i++) {
+        g->by_id[i] = slots[i].index;
+        if (i > 0 && strcmp(slots[i - 1].id, slots[i].id) == 0) {
+            uint32_t later = slots[i].index > slots[i - 1].index ? slots[i].index : slots[i - 1].index;
+            fail_at_node(ld, entry_nodes[later], "duplicate id \"%s\"", slots[i].id);
+        }
+    }
+    free(slots);
+    return ld->failed ? -1 : 0;
+}
+
+const struct entry *glossary_find(const struct glossary *g, const char *id, size_t idlen)
+{
+    size_t lo = 0, hi = g->nentries;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        const struct entry *e = &g->entries[g->by_id[mid]];
+        int c = strncmp(id, e->id, idlen);
+        if (c == 0 && e->id[idlen] != '\0')
+            c = -1;
+        if (c == 0)
+            return e;
+        if (c < 0)
+            hi = mid;
+        else
+            lo = mid + 1;
+    }
+    return NULL;
+}
+
+static int resolve_see(struct loader *ld, const struct see_list *sl)
+{
+    struct glossary *g = ld->g;
+    for (size_t i = 0; i < sl->n; i++) {
+        char *ref = node_attr(ld, sl->items[i].node, "ref", NULL);
+        const struct entry *target = ref ? glossary_find(g, ref, strlen(ref)) : NULL;
+        if (!target) {
+            fail_at_node(ld, sl->items[i].node, "see ref=\"%s\" names no entry", ref ? ref : "");
+            return -1;
+        }
+        struct entry *e = &g->entries[sl->items[i].entry];
+        e->see[e->nsee++] = (uint32_t)(target - g->entries);
+    }
+    return 0;
+}
+
+static uint64_t hash_bytes(const char *s, size_t n)
+{
+    uint64_t h = 0xcbf29ce484222325ull;
+    for (size_t i = 0; i < n; i++)
+        h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+    return h;
+}
+
+/* Two patterns clash when equal, or equal once case-folded and either is
+ * case-insensitive. */
+static int patterns_clash(const struct pattern *a, const struct pattern *b)
+{
+    if (a->key_len != b->key_len || memcmp(a->key, b->key, a->key_len) != 0)
+        return 0;
+    if (a->spec.insensitive || b->spec.insensitive)
+        return 1;
+    return a->spec.len == b->spec.len && memcmp(a->spec.text, b->spec.text, a->spec.len) == 0;
+}
+
+static int check_duplicates(struct loader *ld, const struct pattern_list *pl)
+{
+    size_t size = 16;
+    while (size < pl->n * 2)
+        size *= 2;
+    /* Open addressing on the folded key; each slot heads a chain of the
+     * patterns that share that key. */
+    uint32_t *slot = malloc(size * sizeof(*slot));
+    uint32_t *next = malloc((pl->n + 1) * sizeof(*next));
+    if (!slot || !next) {
+        free(slot);
+        free(next);
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    memset(slot, 0xFF, size * sizeof(*slot));
+    for (size_t i = 0; i < pl->n && !ld->failed; i++) {
+        const struct pattern *p = &pl->items[i];
+        size_t h = (size_t)hash_bytes(p->key, p->key_len) & (size - 1);
+        while (slot[h] != UINT32_MAX) {
+            const struct pattern *q = &pl->items[slot[h]];
+            if (q->key_len == p->key_len && memcmp(q->key, p->key, p->key_len) == 0)
+                break;
+            h = (h + 1) & (size - 1);
+        }
+        for (uint32_t j = slot[h]; j != UINT32_MAX; j = next[j]) {
+            const struct pattern *q = &pl->items[j];
+            if (patterns_clash(p, q)) {
+                const struct entry *e = &ld->g->entries[p->spec.entry];
+                const struct entry *f = &ld->g->entries[q->spec.entry];
+                fail_at_node(ld, p->node, "pattern \"%s\" of entry \"%s\" is already a pattern of entry \"%s\"",
+                             p->spec.text, e->id, f->id);
+                break;
+            }
+        }
+        next[i] = slot[h];
+        slot[h] = (uint32_t)i;
+    }
+    free(slot);
+    free(next);
+    return ld->failed ? -1 : 0;
+}
+
+/* The link title and the escaped tail of the link's start tag, made once
+ * here rather than for every mention. */
+static int prepare_links(struct loader *ld)
+{
+    static const char em_dash[] = " \xE2\x80\x94 ";
+    struct arena *a = ld->g->arena;
+    for (size_t i = 0; i < ld->g->nentries; i++) {
+        struct entry *e = &ld->g->entries[i];
+        size_t name_len = strlen(e->name), summary_len = e->summary ? strlen(e->summary) : 0;
+        size_t title_len = name_len + (e->summary ? sizeof(em_dash) - 1 + summary_len : 0);
+        char *title = arena_alloc(a, title_len + 1);
+        static const char id_open[] = "\" data-briefing-id=\"", title_open[] = "\" title=\"";
+        size_t cap = sizeof(id_open) + strlen(e->id) + sizeof(title_open) + 6 * title_len + 3;
+        char *tail = arena_alloc(a, cap);
+        if (!title || !tail) {
+            fail_at(ld, 0, 0, "out of memory");
+            return -1;
+        }
+        memcpy(title, e->name, name_len);
+        if (e->summary) {
+            memcpy(title + name_len, em_dash, sizeof(em_dash) - 1);
+            memcpy(title + name_len + sizeof(em_dash) - 1, e->summary, summary_len);
+        }
+        e->title = title;
+        size_t o = (size_t)sprintf(tail, "%s%s%s", id_open, e->id, title_open);
+        o += html_escape(title, title_len, tail + o);
+        memcpy(tail + o, "\">", 3);
+        e->tag_tail = tail;
+        e->tag_tail_len = o + 2;
+    }
+    return 0;
+}
+
+static int build_matcher(struct loader *ld, const struct pattern_list *pl)
+{
+    struct matcher_pattern_spec *specs = malloc((pl->n + 1) * sizeof(*specs));
+    if (specs) {
+        for (size_t i = 0; i < pl->n; i++)
+            specs[i] = pl->items[i].spec;
+        ld->g->matcher = matcher_build(specs, pl->n);
+        free(specs);
+    }
+    ld->g->npatterns = pl->n;
+    if (!ld->g->matcher) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+static int read_glossary(struct loader *ld, const xmlNode *root)
+{
+    struct glossary *g = ld->g;
+    struct pattern_list pl = {0};
+    struct see_list sl = {0};
+    const xmlNode **entry_nodes = NULL;
+    for (const xmlNode *c = root->children; c; c = c->next)
+        g->nentries += in_glossary_ns(c, "entry");
+    g->entries = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*g->entries));
+    entry_nodes = malloc((g->nentries + 1) * sizeof(*entry_nodes));
+    if (!g->entries || !entry_nodes) {
+        fail_at(ld, 0, 0, "out of memory");
+        goto done;
+    }
+    uint32_t index = 0;
+    for (const xmlNode *c = root->children; c && !ld->failed; c = c->next) {
+        if (!in_glossary_ns(c, "entry"))
+            continue;
+        entry_nodes[index] = c;
+        if (read_entry(ld, c, index, &pl, &sl))
+            goto done;
+        g->count_by_type[g->entries[index].type]++;
+        index++;
+    }
+    if (index_ids(ld, entry_nodes) || resolve_see(ld, &sl) || check_duplicates(ld, &pl) ||
+        prepare_links(ld))
+        goto done;
+    build_matcher(ld, &pl);
+done:
+    free(pl.items);
+    free(sl.items);
+    free(entry_nodes);
+    return ld->failed ? -1 : 0;
+}
+
+struct glossary *glossary_load_memory(const char *data, size_t size, const char *name,
+                                      char *err, size_t errlen)
+{
+    struct loader ld = {name, data, size, err, errlen, 0, NULL};
+    if (size > GLOSSARY_MAX_BYTES) {
+        fail_at(&ld, 0, 0, "is %zu bytes; a glossary may be at most %u bytes",
+                size, GLOSSARY_MAX_BYTES);
+        return NULL;
+    }
+    xmlInitParser();
+    ld.g = calloc(1, sizeof(*ld.g));
+    if (!ld.g || !(ld.g->arena = arena_new())) {
+        free(ld.g);
+        fail_at(&ld, 0, 0, "out of memory");
+        return NULL;
+    }
+    ld.g->path = arena_strdup(ld.g->arena, name);
+    ld.g->content_hash = hash_bytes(data, size);
+    xmlDocPtr doc = parse(&ld);
+    if (doc && validate(&ld, doc))
+        read_glossary(&ld, xmlDocGetRootElement(doc));
+    xmlFreeDoc(doc);
+    if (ld.failed) {
+        glossary_free(ld.g);
+        return NULL;
+    }
+    return ld.g;
+}
+
+struct glossary *glossary_load_file(const char *path, char *err, size_t errlen)
+{
+    struct loader ld = {path, NULL, 0, err, errlen, 0, NULL};
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        fail_at(&ld, 0, 0, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    char *data = NULL;
+    size_t size = 0, cap = 0;
+    for (;;) {
+        if (size == cap) {
+            cap = cap ? cap * 2 : 64 * 1024;
+            if (cap > (size_t)GLOSSARY_MAX_BYTES + 1)
+                cap = (size_t)GLOSSARY_MAX_BYTES + 1;
+            char *p = size < cap ? realloc(data, cap) : NULL;
+            if (!p)
+                break;
+            data = p;
+        }
+        size_t got = fread(data + size, 1, cap - size, f);
+        size += got;
+        if (got == 0)
+            break;
+    }
+    int read_error = ferror(f);
+    fclose(f);
+    struct glossary *g = NULL;
+    if (read_error)
+        fail_at(&ld, 0, 0, "cannot read: %s", strerror(errno));
+    else if (size > GLOSSARY_MAX_BYTES)
+        fail_at(&ld, 0, 0, "is larger than %u bytes, the most a glossary may be",
+                GLOSSARY_MAX_BYTES);
+    else
+        g = glossary_load_memory(data ? data : "", size, path, err, errlen);
+    free(data);
+    return g;
+}
+
+void glossary_free(struct glossary *g)
+{
+    if (!g)
+        return;
+    matcher_free(g->matcher);
+    arena_free(g->arena);
+    free(g);
+}
+
+size_t glossary_memory(const struct glossary *g)
+{
+    return sizeof(*g) + arena_footprint(g->arena) + (g->matcher ? matcher_memory(g->matcher) : 0);
+}

@@ -1,0 +1,261 @@
+#include "matcher.h"
+#include "unicode.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static uint16_t count_code_points(const char *s, size_t n)
+{
+    size_t cps = 0;
+    for (size_t i = 0; i < n; i++)
+        cps += ((unsigned char)s[i] & 0xC0) != 0x80;
+    return (uint16_t)cps;
+}
+
+static struct automaton *build_side(const struct matcher_pattern_spec *specs, size_t n,
+                                    int insensitive, int *failed)
+{
+    size_t count = 0;
+    for (size_t i = 0; i < n; i++)
+        count += specs[i].insensitive == insensitive;
+    if (!count)
+        return NULL;
+    struct ac_pattern *p = malloc(count * sizeof(*p));
+    if (!p) {
+        *failed = 1;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++)
+        if (specs[i].insensitive == insensitive)
+            p[k++] = (struct ac_pattern){(const unsigned char *)specs[i].text,
+                                         specs[i].len, (uint32_t)i};
+    struct automaton *a = automaton_build(p, count);
+    free(p);
+    if (!a)
+        *failed = 1;
+    return a;
+}
+
+struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n)
+{
+    struct matcher *m = calloc(1, sizeof(*m));
+    if (!m)
+        return NULL;
+    m->patterns = malloc((n ? n : 1) * sizeof(*m->patterns));
+    if (!m->patterns) {
+        free(m);
+        return NULL;
+    }
+    m->npatterns = n;
+    for (size_t i = 0; i < n; i++)
+        m->patterns[i] = (struct match_pattern){specs[i].entry,
+            count_code_points(specs[i].text, specs[i].len), specs[i].type};
+    int failed = 0;
+    m->exact = build_side(specs, n, 0, &failed);
+    m->folded = build_side(specs, n, 1, &failed);
+    if (failed) {
+        matcher_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+void matcher_free(struct matcher *m)
+{
+    if (!m)
+        return;
+    automaton_free(m->exact);
+    automaton_free(m->folded);
+    free(m->patterns);
+    free(m);
+}
+
+size_t matcher_memory(const struct matcher *m)
+{
+    return sizeof(*m) + m->npatterns * sizeof(*m->patterns) +
+           (m->exact ? automaton_memory(m->exact) : 0) +
+           (m->folded ? automaton_memory(m->folded) : 0);
+}
+
+void match_stream_init(struct match_stream *s, const struct matcher *m, unsigned type_mask)
+{
+    memset(s, 0, sizeof(*s));
+    s->m = m;
+    s->type_mask = type_mask;
+}
+
+void match_stream_release(struct match_stream *s)
+{
+    free(s->open);
+    free(s->ready);
+    free(s->done);
+    s->open = s->ready = NULL;
+    s->done = NULL;
+}
+
+static int reserve(void **items, size_t *cap, size_t need, size_t size, size_t max)
+{
+    if (need <= *cap)
+        return 0;
+    if (need > max)
+        return -1;
+    size_t n = *cap ? *cap * 2 : 16;
+    while (n < need)
+        n *= 2;
+    void *p = realloc(*items, n * size);
+    if (!p)
+        return -1;
+    *items = p;
+    *cap = n;
+    return 0;
+}
+
+static void add_open(struct match_stream *s, uint32_t pattern, uint64_t end_offset)
+{
+    const struct match_pattern *p = &s->m->patterns[pattern];
+    uint64_t last = s->symbols + 1, first = last - p->length;
+    if (first < s->committed_end || !(s->type_mask & (1u << p->type)))
+        return;
+    if (!s->ring[first % MATCH_RING].boundary_before)
+        return;
+    /* The longest candidate ending here comes first; a shorter one that
+     * ends at the same place still matters if the longer one is beaten. */
+    if (reserve((void **)&s->open, &s->open_cap, s->nopen + 1,
+                sizeof(*s->open), MATCH_CANDIDATES_MAX))
+        return;
+    s->open[s->nopen++] = (struct match_candidate){first, last,
+        {p->entry, s->ring[first % MATCH_RING].offset, end_offset}};
+}
+
+static void collect(struct match_stream *s, const struct automaton *a, uint32_t state,
+                    uint64_t end_offset)
+{
+    const struct ac_node *node = &a->nodes[state];
+    uint32_t at = node->pattern != AC_NO_PATTERN ? state : node->output;
+    while (at != AC_ROOT) {
+        add_open(s, a->nodes[at].pattern, end_offset);
+        at = a->nodes[at].output;
+    }
+}
+
+/* The candidates waiting for their right boundary learn it. */
+static void settle_open(struct match_stream *s, int boundary_after)
+{
+    if (boundary_after) {
+        for (size_t i = 0; i < s->nopen; i++) {
+            if (s->open[i].first < s->committed_end)
+                continue;
+            if (reserve((void **)&s->ready, &s->ready_cap, s->nready + 1,
+                        sizeof(*s->ready), MATCH_CANDIDATES_MAX))
+                break;
+            s->ready[s->nready++] = s->open[i];
+        }
+    }
+    s->nopen = 0;
+}
+
+/* Makes final, leftmost-longest first, every candidate that starts before
+ * symbol `horizon`: nothing still to come can start at or before it. */
+static void commit_before(struct match_stream *s, uint64_t horizon)
+{
+    while (s->nready) {
+        size_t best = 0;
+        for (size_t i = 1; i < s->nready; i++) {
+            const struct match_candidate *c = &s->ready[i], *b = &s->ready[best];
+            if (c->first < b->first || (c->first == b->first && c->last > b->last))
+                best = i;
+        }
+        if (s->ready[best].first >= horizon)
+            return;
+        if (reserve((void **)&s->done, &s->done_cap, s->ndone + 1, sizeof(*s->done),
+                    SIZE_MAX / sizeof(*s->done))) {
+            s->out_of_memory = 1;
+            s->nready = 0;
+            return;
+        }
+        s->done[s->ndone++] = s->ready[best].mention;
+        s->committed_end = s->ready[best].last;
+        size_t kept = 0;
+        for (size_t i = 0; i < s->nready; i++)
+            if (s->ready[i].first >= s->committed_end)
+                s->ready[kept++] = s->ready[i];
+        s->nready = kept;
+    }
+}
+
+static uint64_t window_start(const struct match_stream *s)
+{
+    unsigned depth = 0;
+    if (s->m->exact)
+        depth = s->m->exact->nodes[s->state_exact].depth;
+    if (s->m->folded && s->m->folded->nodes[s->state_folded].depth > depth)
+        depth = s->m->folded->nodes[s->state_folded].depth;
+    return s->symbols - depth;
+}
+
+static uint32_t step(const struct automaton *a, uint32_t state, uint32_t cp)
+{
+    unsigned char bytes[4];
+    size_t n = utf8_encode(cp, bytes);
+    for (size_t i = 0; i < n; i++)
+        state = automaton_next(a, state, bytes[i]);
+    return state;
+}
+
+static void reset_automata(struct match_stream *s)
+{
+    s->state_exact = s->state_folded = AC_ROOT;
+    s->prev_word = s->prev_space = 0;
+}
+
+void match_feed(struct match_stream *s, uint32_t cp, uint64_t start, uint64_t end)
+{
+    enum uc_class cls = uc_classify(cp);
+    if (s->nopen)
+        settle_open(s, cls != UC_WORD);
+    if (cls == UC_SPACE) {
+        if (s->prev_space) {
+            uint64_t held = match_hold_from(s);
+            if (held != UINT64_MAX && end - held > MATCH_HOLD_MAX)
+                match_end_run(s);
+            return;
+        }
+        cp = ' ';
+    }
+    s->ring[s->symbols % MATCH_RING].offset = start;
+    s->ring[s->symbols % MATCH_RING].boundary_before = !s->prev_word;
+    if (s->m->exact) {
+        s->state_exact = step(s->m->exact, s->state_exact, cp);
+        collect(s, s->m->exact, s->state_exact, end);
+    }
+    if (s->m->folded) {
+        s->state_folded = step(s->m->folded, s->state_folded, uc_fold(cp));
+        collect(s, s->m->folded, s->state_folded, end);
+    }
+    s->prev_word = cls == UC_WORD;
+    s->prev_space = cls == UC_SPACE;
+    s->symbols++;
+    if (s->nready)
+        commit_before(s, window_start(s));
+}
+
+void match_end_run(struct match_stream *s)
+{
+    settle_open(s, 1);
+    commit_before(s, UINT64_MAX);
+    reset_automata(s);
+    s->committed_end = s->symbols;
+}
+
+uint64_t match_hold_from(const struct match_stream *s)
+{
+    uint64_t from = UINT64_MAX;
+    uint64_t first = window_start(s);
+    if (first < s->symbols)
+        from = s->ring[first % MATCH_RING].offset;
+    for (size_t i = 0; i < s->nready; i++)
+        if (s->ready[i].mention.start < from)
+            from = s->ready[i].mention.start;
+    return from;
+}

@@ -1,0 +1,98 @@
+/* Finding mentions in a run of text, one code point at a time.
+ *
+ * A `matcher` is built once per glossary and shared read-only; a
+ * `match_stream` is one text stream's state.  Patterns are found by two
+ * automata, one over the text as it is and one over its case folding (for
+ * case-insensitive aliases).  Among the candidates whose both ends are at
+ * word boundaries the leftmost wins, then the longest; a candidate is final
+ * once no text still to come could start a match at or before it. */
+#ifndef BRIEFING_MATCHER_H
+#define BRIEFING_MATCHER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "automaton.h"
+
+/* Patterns longer than this many code points are refused at load. */
+#define MATCH_PATTERN_MAX 256
+/* Text held back while a mention may still be in progress; past it the
+ * mention in progress is given up (only long whitespace runs get there). */
+#define MATCH_HOLD_MAX (64 * 1024)
+
+struct match_pattern {
+    uint32_t entry;
+    uint16_t length;      /* code points */
+    uint8_t type;         /* entry type, for the type filter */
+};
+
+struct matcher {
+    struct automaton *exact, *folded;
+    struct match_pattern *patterns;
+    size_t npatterns;
+};
+
+/* What the loader hands over: UTF-8, whitespace folded and trimmed, and
+ * case-folded when `insensitive`. */
+struct matcher_pattern_spec {
+    const char *text;
+    size_t len;
+    uint32_t entry;
+    uint8_t type;
+    uint8_t insensitive;
+};
+
+struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n);
+void matcher_free(struct matcher *m);
+size_t matcher_memory(const struct matcher *m);
+
+/* Fed for bytes that are not UTF-8: a boundary that no pattern contains. */
+#define MATCH_INVALID_CP 0x110000u
+
+struct mention {
+    uint32_t entry;
+    uint64_t start, end;  /* source byte offsets, end exclusive */
+};
+
+struct match_candidate {
+    uint64_t first, last;   /* symbol indexes, last exclusive */
+    struct mention mention;
+};
+
+#define MATCH_RING 512   /* > MATCH_PATTERN_MAX, a power of two */
+#define MATCH_CANDIDATES_MAX 4096
+
+struct match_stream {
+    const struct matcher *m;
+    unsigned type_mask;
+    uint32_t state_exact, state_folded;
+    uint64_t symbols;          /* symbols fed so far */
+    uint64_t committed_end;    /* no candidate may start before this */
+    int prev_word, prev_space;
+    struct {
+        uint64_t offset;
+        uint8_t boundary_before;
+    } ring[MATCH_RING];
+    /* Candidates waiting to see whether the next code point is a boundary. */
+    struct match_candidate *open;
+    size_t nopen, open_cap;
+    /* Candidates with both boundaries, not yet final. */
+    struct match_candidate *ready;
+    size_t nready, ready_cap;
+    /* Final mentions, in text order, for the caller to take. */
+    struct mention *done;
+    size_t ndone, done_cap;
+    int out_of_memory;
+};
+
+void match_stream_init(struct match_stream *s, const struct matcher *m, unsigned type_mask);
+void match_stream_release(struct match_stream *s);
+/* Feeds one code point of text that spans source bytes [start, end). */
+void match_feed(struct match_stream *s, uint32_t cp, uint64_t start, uint64_t end);
+/* The text run ends here (markup, end of page): every candidate is settled. */
+void match_end_run(struct match_stream *s);
+/* The first source byte that a mention still in progress may need; text
+ * before it can be written out.  UINT64_MAX when nothing is in progress. */
+uint64_t match_hold_from(const struct match_stream *s);
+
+#endif

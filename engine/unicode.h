@@ -1,0 +1,25 @@
+/* The few Unicode facts matching needs: word/space/boundary classes,
+ * simple case folding and UTF-8 coding.  Tables: tools/gen_tables.py. */
+#ifndef BRIEFING_UNICODE_H
+#define BRIEFING_UNICODE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+enum uc_class {
+    UC_BOUNDARY = 0,  /* punctuation, symbols, controls, invalid bytes */
+    UC_WORD = 1,      /* letters, marks, numbers, '_', format characters */
+    UC_SPACE = 2      /* ASCII whitespace and space separators (Zs) */
+};
+
+enum uc_class uc_classify(uint32_t cp);
+uint32_t uc_fold(uint32_t cp);
+
+/* Decodes one UTF-8 sequence from s[0..n).  Returns its length; 0 when
+ * s[0..n) is a valid but incomplete start; -1 when s[0] begins no valid
+ * sequence (overlong, surrogate, out of range, stray continuation). */
+int utf8_decode(const unsigned char *s, size_t n, uint32_t *cp);
+/* Writes cp (a valid scalar value) as UTF-8; returns its length (1-4). */
+size_t utf8_encode(uint32_t cp, unsigned char *out);
+
+#endif
