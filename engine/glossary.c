@@ -98,10 +98,25 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
     struct loader *ld = ctx;
     if (e->level < XML_ERR_ERROR)
         return;
-    if (e->node && e->domain != XML_FROM_PARSER)
-        fail_at_node(ld, e->node, "%s", e->message ? e->message : "invalid");
+    const xmlNode *node = e->node;
+    /* The validator may point at the child it was reading when the error
+     * is about the parent it names. */
+    if (node && e->str1 && node->parent && node->parent->type == XML_ELEMENT_NODE &&
+        strcmp((const char *)node->name, e->str1) != 0 &&
+        !(e->str2 && strcmp((const char *)node->name, e->str2) == 0) &&
+        strcmp((const char *)node->parent->name, e->str1) == 0)
+        node = node->parent;
+    if (node && e->domain != XML_FROM_PARSER)
+        fail_at_node(ld, node, "%s", e->message ? e->message : "invalid");
     else
         fail_at(ld, e->line, e->int2, "%s", e->message ? e->message : "not well-formed");
+}
+
+/* libxml2 hands parser errors the parser context, not our data. */
+static void on_parse_error(void *ctx, xmlErrorPtr e)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    on_xml_error(ctxt->_private, e);
 }
 
 static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar *prefix,
@@ -111,9 +126,11 @@ static void on_start_element(void *ctx, const xmlChar *localname, const xmlChar 
     xmlParserCtxtPtr ctxt = ctx;
     xmlSAX2StartElementNs(ctx, localname, prefix, uri, nb_namespaces, namespaces,
                           nb_attributes, nb_defaulted, attributes);
+    /* The start tag has just been read: its '<' is the last one before the
+     * cursor, since '<' cannot stand in an attribute value. */
     const xmlChar *base = ctxt->input->base, *at = ctxt->input->cur;
-    while (at > base && *at != '<')
-        at--;
+    while (at > base && *--at != '<')
+        ;
     if (ctxt->node && *at == '<')
         ctxt->node->_private = (void *)(uintptr_t)(ctxt->input->consumed + (size_t)(at - base) + 1);
 }
@@ -142,7 +159,7 @@ static xmlDocPtr parse(struct loader *ld)
     ctxt->sax->startElementNs = on_start_element;
     ctxt->sax->internalSubset = on_doctype;
     ctxt->sax->externalSubset = on_doctype;
-    ctxt->sax->serror = on_xml_error;
+    ctxt->sax->serror = on_parse_error;
     /* No network, no DTD loading, no entity substitution; the SAX hooks
      * above reject any DOCTYPE before its declarations are read. */
     xmlDocPtr doc = xmlCtxtReadMemory(ctxt, ld->data, (int)ld->size, ld->name, "UTF-8",
@@ -156,6 +173,62 @@ static xmlDocPtr parse(struct loader *ld)
         fail_at(ld, 0, 0, "not well-formed");
     xmlFreeParserCtxt(ctxt);
     return doc;
+}
+
+static int in_glossary_ns(const xmlNode *n, const char *name);
+
+static int valid_id(const char *id)
+{
+    size_t n = strlen(id);
+    if (n == 0 || n > 64 || id[0] == '-')
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
+            return 0;
+    return 1;
+}
+
+static int is_web_url(const char *href)
+{
+    return strncasecmp(href, "http:", 5) == 0 || strncasecmp(href, "https:", 6) == 0;
+}
+
+static void check_links(struct loader *ld, const xmlNode *entry)
+{
+    for (const xmlNode *c = entry->children; c && !ld->failed; c = c->next) {
+        if (!in_glossary_ns(c, "link"))
+            continue;
+        xmlChar *href = xmlGetNoNsProp(c, (const xmlChar *)"href");
+        if (href && !is_web_url((const char *)href))
+            fail_at_node(ld, c, "link href \"%s\" is not an http: or https: URL", href);
+        xmlFree(href);
+    }
+}
+
+/* The schema checks these too, but says only "failed to validate
+ * attributes"; the common mistakes deserve a message that names them. */
+static int check_entry_attributes(struct loader *ld, const xmlNode *root)
+{
+    for (const xmlNode *c = root ? root->children : NULL; c && !ld->failed; c = c->next) {
+        if (!in_glossary_ns(c, "entry"))
+            continue;
+        xmlChar *id = xmlGetNoNsProp(c, (const xmlChar *)"id");
+        xmlChar *type = xmlGetNoNsProp(c, (const xmlChar *)"type");
+        if (!id)
+            fail_at_node(ld, c, "entry has no id attribute");
+        else if (!valid_id((const char *)id))
+            fail_at_node(ld, c, "entry id \"%s\" is not valid: 1 to 64 of a-z, 0-9 and '-', "
+                         "not starting with '-'", id);
+        else if (!type)
+            fail_at_node(ld, c, "entry \"%s\" has no type attribute", id);
+        else if (entry_type_from_name((const char *)type, strlen((const char *)type)) < 0)
+            fail_at_node(ld, c, "entry \"%s\" has type \"%s\"; the types are person, "
+                         "organization, agreement, place and term", id, type);
+        xmlFree(id);
+        xmlFree(type);
+        check_links(ld, c);
+    }
+    return ld->failed ? -1 : 0;
 }
 
 static void on_relaxng_error(void *ctx, xmlErrorPtr e)
@@ -361,11 +434,6 @@ static int allocate_entry(struct loader *ld, struct entry *e, const struct entry
     return 0;
 }
 
-static int is_web_url(const char *href)
-{
-    return strncasecmp(href, "http:", 5) == 0 || strncasecmp(href, "https:", 6) == 0;
-}
-
 /* `see` elements wait until every id is known. */
 struct see_list {
     struct see_ref { uint32_t entry; const xmlNode *node; } *items;
@@ -433,10 +501,6 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             struct entry_link *l = &e->links[e->nlinks++];
             l->href = node_attr(ld, c, "href", NULL);
             l->text = node_text(ld, c, 1);
-            if (l->href && !is_web_url(l->href)) {
-                fail_at_node(ld, c, "link href \"%s\" is not an http: or https: URL", l->href);
-                return -1;
-            }
         }
     }
     return ld->failed ? -1 : 0;
@@ -678,7 +742,7 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
     ld.g->path = arena_strdup(ld.g->arena, name);
     ld.g->content_hash = hash_bytes(data, size);
     xmlDocPtr doc = parse(&ld);
-    if (doc && validate(&ld, doc))
+    if (doc && check_entry_attributes(&ld, xmlDocGetRootElement(doc)) == 0 && validate(&ld, doc))
         read_glossary(&ld, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
     if (ld.failed) {

@@ -1,0 +1,465 @@
+/* The annotator on the tricky text of SPEC §3 and §3.1, exact bytes. */
+#include "testing.h"
+
+static const char glossary_xml[] =
+    "<glossary xmlns=\"urn:briefing:glossary:1\" xml:lang=\"en\">\n"
+    " <entry id=\"lukashenko\" type=\"person\"><name>Aleksandr Lukashenko</name>"
+    "<alias>Lukashenko</alias><summary>President of Belarus since 1994.</summary></entry>\n"
+    " <entry id=\"un\" type=\"organization\"><name>United Nations</name><alias>UN</alias></entry>\n"
+    " <entry id=\"council\" type=\"organization\"><name>Supreme Eurasian Economic Council</name></entry>\n"
+    " <entry id=\"ee\" type=\"term\"><name>Eurasian Economic</name></entry>\n"
+    " <entry id=\"eeu\" type=\"organization\"><name>Eurasian Economic Union</name>"
+    "<alias case=\"insensitive\">Евразийский экономический союз</alias></entry>\n"
+    " <entry id=\"belarus\" type=\"place\"><name>Belarus</name><alias>Беларусь</alias>"
+    "<summary>A \"country\" &amp; &lt;state&gt;.</summary></entry>\n"
+    "</glossary>\n";
+
+#define A_UN "<a class=\"briefing briefing-organization\" href=\"/glossary/un\" " \
+             "data-briefing-id=\"un\" title=\"United Nations\">"
+#define A_LUK "<a class=\"briefing briefing-person\" href=\"/glossary/lukashenko\" " \
+              "data-briefing-id=\"lukashenko\" " \
+              "title=\"Aleksandr Lukashenko — President of Belarus since 1994.\">"
+#define A_COUNCIL "<a class=\"briefing briefing-organization\" href=\"/glossary/council\" " \
+                  "data-briefing-id=\"council\" title=\"Supreme Eurasian Economic Council\">"
+#define A_EE "<a class=\"briefing briefing-term\" href=\"/glossary/ee\" " \
+             "data-briefing-id=\"ee\" title=\"Eurasian Economic\">"
+#define A_EEU "<a class=\"briefing briefing-organization\" href=\"/glossary/eeu\" " \
+              "data-briefing-id=\"eeu\" title=\"Eurasian Economic Union\">"
+#define A_BY "<a class=\"briefing briefing-place\" href=\"/glossary/belarus\" " \
+             "data-briefing-id=\"belarus\" " \
+             "title=\"Belarus — A &quot;country&quot; &amp; &lt;state&gt;.\">"
+#define END "</a>"
+
+static struct glossary *g;
+
+static int setup(void **state)
+{
+    (void)state;
+    g = load_glossary_text(glossary_xml);
+    return g ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    glossary_free(g);
+    return 0;
+}
+
+static struct annotate_config *config(struct annotate_options o)
+{
+    char err[256];
+    struct annotate_config *c = annotate_config_new(&o, err, sizeof(err));
+    if (!c)
+        fail_msg("config: %s", err);
+    return c;
+}
+
+/* Annotates whole, then at every chunk size from 1 to 64 with and without
+ * flushes: every way must give the same bytes.  (A flush while the charset
+ * is still being sniffed forces the decision, as a browser's timeout does,
+ * so pages that sniff are split without flushes.) */
+static void expect_with(struct annotate_options o, const char *page, const char *expected)
+{
+    struct annotate_config *c = config(o);
+    size_t len = strlen(page);
+    char *whole = annotate_chunked(g, c, page, len, 0, 0, NULL);
+    assert_string_equal(whole, expected);
+    for (size_t chunk = 1; chunk <= 64; chunk++) {
+        char *split = annotate_chunked(g, c, page, len, chunk, !o.sniff_charset && chunk % 2, NULL);
+        if (strcmp(split, expected) != 0)
+            fail_msg("chunk size %zu gives\n%s\ninstead of\n%s", chunk, split, expected);
+        free(split);
+    }
+    free(whole);
+    annotate_config_free(c);
+}
+
+static void expect(const char *page, const char *expected)
+{
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL}, page, expected);
+}
+
+static void unchanged(const char *page)
+{
+    expect(page, page);
+}
+
+static void un_needs_word_boundaries(void **state)
+{
+    (void)state;
+    expect("<p>The UN's view (UN) on UNESCO in Hunan, UN.</p>",
+           "<p>The " A_UN "UN" END "'s view (" A_UN "UN" END ") on UNESCO in Hunan, "
+           A_UN "UN" END ".</p>");
+    unchanged("<p>UNESCO un Un uN UN_ UN2 UN² UN&shy;ESCO UN\xC2\xADX _UN 2UN</p>");
+}
+
+static void text_runs_start_and_end_at_markup(void **state)
+{
+    (void)state;
+    expect("<b>UN</b>ESCO", "<b>" A_UN "UN" END "</b>ESCO");
+    expect("UN", A_UN "UN" END);
+    expect("x<br>UN<br>x", "x<br>" A_UN "UN" END "<br>x");
+}
+
+static void references_are_decoded_and_kept(void **state)
+{
+    (void)state;
+    expect("<p>Aleksandr&nbsp;Lukashenko</p>",
+           "<p>" A_LUK "Aleksandr&nbsp;Lukashenko" END "</p>");
+    expect("<p>&#85;&#x4e; and &#x55;N</p>",
+           "<p>" A_UN "&#85;&#x4e;" END " and " A_UN "&#x55;N" END "</p>");
+    expect("<p>Aleksandr&#32;&#x20;&nbsp; Lukashenko&amp;</p>",
+           "<p>" A_LUK "Aleksandr&#32;&#x20;&nbsp; Lukashenko" END "&amp;</p>");
+    /* Unknown and legacy references decode to text that has boundaries. */
+    expect("<p>&UN; &amp;UN &ampUN &#85N</p>",
+           "<p>&" A_UN "UN" END "; &amp;" A_UN "UN" END " &amp" A_UN "UN" END " " A_UN "&#85N" END "</p>");
+}
+
+static void whitespace_runs_match_one_space(void **state)
+{
+    (void)state;
+    expect("<p>Aleksandr\n      Lukashenko</p>", "<p>" A_LUK "Aleksandr\n      Lukashenko" END "</p>");
+    expect("<p>Aleksandr\xC2\xA0\t\r\nLukashenko</p>",
+           "<p>" A_LUK "Aleksandr\xC2\xA0\t\r\nLukashenko" END "</p>");
+    expect("<p>Aleksandr\xE3\x80\x80Lukashenko</p>",
+           "<p>" A_LUK "Aleksandr\xE3\x80\x80Lukashenko" END "</p>");
+}
+
+static void mentions_never_span_markup(void **state)
+{
+    (void)state;
+    expect("<p><b>Aleksandr</b> Lukashenko</p>", "<p><b>Aleksandr</b> " A_LUK "Lukashenko" END "</p>");
+    expect("<p>Aleksandr<!-- --> Lukashenko</p>", "<p>Aleksandr<!-- --> " A_LUK "Lukashenko" END "</p>");
+}
+
+static void leftmost_longest(void **state)
+{
+    (void)state;
+    expect("<p>the Supreme Eurasian Economic Council met</p>",
+           "<p>the " A_COUNCIL "Supreme Eurasian Economic Council" END " met</p>");
+    expect("<p>Eurasian Economic Union</p>", "<p>" A_EEU "Eurasian Economic Union" END "</p>");
+    expect("<p>Eurasian Economic Unionist</p>", "<p>" A_EE "Eurasian Economic" END " Unionist</p>");
+    expect("<p>Supreme Eurasian Economic Union</p>",
+           "<p>Supreme " A_EEU "Eurasian Economic Union" END "</p>");
+}
+
+static void case_insensitive_cyrillic(void **state)
+{
+    (void)state;
+    expect("<p>ЕВРАЗИЙСКИЙ  ЭКОНОМИЧЕСКИЙ союз и Беларусь</p>",
+           "<p>" A_EEU "ЕВРАЗИЙСКИЙ  ЭКОНОМИЧЕСКИЙ союз" END " и " A_BY "Беларусь" END "</p>");
+    unchanged("<p>БЕЛАРУСЬ Беларуси Беларусью</p>");
+}
+
+static void skipped_places(void **state)
+{
+    (void)state;
+    unchanged("<a href=\"/x\">UN</a><h1>UN</h1><h6>UN</h6><code>UN</code><pre>UN</pre>"
+              "<button>UN</button><var>UN</var><kbd>UN</kbd><samp>UN</samp><abbr>UN</abbr>"
+              "<label>UN</label><select><option>UN</select><template>UN</template>");
+    unchanged("<script>var s = \"UN\";</script><style>/* UN */</style><title>UN</title>"
+              "<textarea>UN</textarea><xmp>UN</xmp><iframe>UN</iframe><noscript>UN</noscript>"
+              "<noembed>UN</noembed><noframes>UN</noframes>");
+    unchanged("<p title=\"UN\" data-x='UN' class=UN>x</p><!-- UN --><!DOCTYPE UN><?UN?>");
+    unchanged("<head><meta charset=utf-8>UN</head>");
+    expect("<head><title>t</title></head><body><p>UN</p></body>",
+           "<head><title>t</title></head><body><p>" A_UN "UN" END "</p></body>");
+    expect("<head><title>t</title><p>UN", "<head><title>t</title><p>" A_UN "UN" END);
+}
+
+static void plaintext_takes_the_rest(void **state)
+{
+    (void)state;
+    unchanged("<plaintext>UN</plaintext><p>UN</p>");
+}
+
+static void raw_text_ends_by_html5_rules(void **state)
+{
+    (void)state;
+    expect("<script>x</script >UN", "<script>x</script >" A_UN "UN" END);
+    expect("<script>x</SCRIPT/>UN", "<script>x</SCRIPT/>" A_UN "UN" END);
+    expect("<script>x</scriptx>UN</script>UN", "<script>x</scriptx>UN</script>" A_UN "UN" END);
+    expect("<style>a</style\tfoo=\">\">UN", "<style>a</style\tfoo=\">\">" A_UN "UN" END);
+    expect("<script><!--<script>UN</script>UN-->x</script>UN",
+           "<script><!--<script>UN</script>UN-->x</script>" A_UN "UN" END);
+    expect("<script><!--</script>UN", "<script><!--</script>" A_UN "UN" END);
+    expect("<title>a</title>UN", "<title>a</title>" A_UN "UN" END);
+}
+
+static void comments_by_html5_rules(void **state)
+{
+    (void)state;
+    expect("<!--UN-->UN", "<!--UN-->" A_UN "UN" END);
+    expect("<!-->UN", "<!-->" A_UN "UN" END);
+    expect("<!--->UN", "<!--->" A_UN "UN" END);
+    expect("<!-- a --!>UN", "<!-- a --!>" A_UN "UN" END);
+    expect("<!-- -- > UN -->UN", "<!-- -- > UN -->" A_UN "UN" END);
+    expect("<![CDATA[UN]]>UN", "<![CDATA[UN]]>" A_UN "UN" END);
+    expect("</ UN>UN", "</ UN>" A_UN "UN" END);
+    expect("</>UN", "</>" A_UN "UN" END);
+}
+
+static void less_than_that_is_text(void **state)
+{
+    (void)state;
+    expect("<p>1 < 2 UN <3</p>", "<p>1 < 2 " A_UN "UN" END " <3</p>");
+    expect("UN<", A_UN "UN" END "<");
+}
+
+static void foreign_content(void **state)
+{
+    (void)state;
+    expect("<svg><title>UN</title><style>x</style><![CDATA[</svg>UN]]></svg>UN",
+           "<svg><title>UN</title><style>x</style><![CDATA[</svg>UN]]></svg>" A_UN "UN" END);
+    expect("<math><mi>UN</mi></math><p>UN", "<math><mi>UN</mi></math><p>" A_UN "UN" END);
+    expect("<svg><path/>UN</svg>UN", "<svg><path/>UN</svg>" A_UN "UN" END);
+    /* In HTML, /> on a non-void element is ignored: the span stays open. */
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL,
+                                          .skip = (const char *const[]){"span", NULL}},
+                "<span/>UN</span>UN", "<span/>UN</span>" A_UN "UN" END);
+}
+
+static void opting_out(void **state)
+{
+    (void)state;
+    unchanged("<div data-briefing=\"off\"><p>UN <b>UN</b></p></div>");
+    unchanged("<div data-briefing=OFF>UN</div><div data-briefing=\"&#111;ff\">UN</div>");
+    expect("<div data-briefing=\"off\">UN</div>UN", "<div data-briefing=\"off\">UN</div>" A_UN "UN" END);
+    expect("<div data-briefing=\" off\">UN</div>", "<div data-briefing=\" off\">" A_UN "UN" END "</div>");
+    expect("<div data-briefing=\"on\" data-briefing=\"off\">UN</div>",
+           "<div data-briefing=\"on\" data-briefing=\"off\">" A_UN "UN" END "</div>");
+}
+
+static void tag_soup_never_leaks_a_skip(void **state)
+{
+    (void)state;
+    expect("</pre>UN", "</pre>" A_UN "UN" END);
+    unchanged("<pre>x</p>UN</div>UN</pre>");
+    expect("<pre>x</pre></pre>UN", "<pre>x</pre></pre>" A_UN "UN" END);
+    /* An unclosed code is reopened by browsers in the next paragraph. */
+    unchanged("<p><code>x<p>UN</p>");
+    expect("<div><code>x</div>UN</code>UN", "<div><code>x</div>UN</code>" A_UN "UN" END);
+    expect("<table><tr><td><code>x</td><td>UN</td></tr></table>",
+           "<table><tr><td><code>x</td><td>" A_UN "UN" END "</td></tr></table>");
+    expect("<h1>x<p>UN</h1>UN", "<h1>x<p>UN</h1>" A_UN "UN" END);
+    expect("<a href=x>UN</b>UN</a>UN", "<a href=x>UN</b>UN</a>" A_UN "UN" END);
+    unchanged("<a href=x><div>UN</div>");
+}
+
+static void implied_end_tags(void **state)
+{
+    (void)state;
+    expect("<ul><li><code>x<li>UN</ul>", "<ul><li><code>x<li>UN</ul>");
+    /* abbr is not a formatting element: browsers do not reopen it. */
+    expect("<dl><dt><abbr>x<dd>UN</dl>", "<dl><dt><abbr>x<dd>" A_UN "UN" END "</dl>");
+    expect("<ul><li><kbd>x<li>UN</ul>", "<ul><li><kbd>x<li>" A_UN "UN" END "</ul>");
+    expect("<select><option>UN<option>UN</select>UN", "<select><option>UN<option>UN</select>" A_UN "UN" END);
+    expect("<table><tr><td><pre>x<tr><td>UN</table>", "<table><tr><td><pre>x<tr><td>" A_UN "UN" END "</table>");
+}
+
+static void table_text_is_left_alone(void **state)
+{
+    (void)state;
+    expect("<table>UN<tbody>UN<tr>UN<td>UN</td><th>UN</th></tr></tbody><caption>UN</caption></table>",
+           "<table>UN<tbody>UN<tr>UN<td>" A_UN "UN" END "</td><th>" A_UN "UN" END
+           "</th></tr></tbody><caption>" A_UN "UN" END "</caption></table>");
+    unchanged("<frameset>UN</frameset>");
+}
+
+static void invalid_utf8_is_a_boundary(void **state)
+{
+    (void)state;
+    expect("\xFFUN\x80 \xC3UN\xE2\x82", "\xFF" A_UN "UN" END "\x80 \xC3" A_UN "UN" END "\xE2\x82");
+    expect("UN\xED\xA0\x80", A_UN "UN" END "\xED\xA0\x80");
+    unchanged("\xC3\xA9UN");
+}
+
+static void nul_bytes_pass_through(void **state)
+{
+    (void)state;
+    struct annotate_config *c = config((struct annotate_options){.mentions = MENTIONS_ALL});
+    static const char page[] = "<p\0>UN\0UN</p>";
+    size_t out_len;
+    char *out = annotate_chunked(g, c, page, sizeof(page) - 1, 3, 0, &out_len);
+    static const char expected[] = "<p\0>" A_UN "UN" END "\0" A_UN "UN" END "</p>";
+    assert_int_equal(out_len, sizeof(expected) - 1);
+    assert_memory_equal(out, expected, out_len);
+    free(out);
+    annotate_config_free(c);
+}
+
+static void first_mentions_only_by_default(void **state)
+{
+    (void)state;
+    expect_with((struct annotate_options){0},
+                "<p>Aleksandr Lukashenko and UN; Aleksandr Lukashenko, Lukashenko, UN.</p>",
+                "<p>" A_LUK "Aleksandr Lukashenko" END " and " A_UN "UN" END
+                "; Aleksandr Lukashenko, Lukashenko, UN.</p>");
+}
+
+static void a_cap_on_links(void **state)
+{
+    (void)state;
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .max_links = 2},
+                "<p>UN, UN, Lukashenko, UN</p>",
+                "<p>" A_UN "UN" END ", " A_UN "UN" END ", Lukashenko, UN</p>");
+}
+
+static void type_filter_removes_entries(void **state)
+{
+    (void)state;
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .type_mask = 1u << ENTRY_PERSON},
+                "<p>UN and Lukashenko</p>", "<p>UN and " A_LUK "Lukashenko" END "</p>");
+    /* Excluded entries take no part: the term wins where the union would. */
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .type_mask = 1u << ENTRY_TERM},
+                "<p>Eurasian Economic Union</p>", "<p>" A_EE "Eurasian Economic" END " Union</p>");
+}
+
+static void scope_selectors(void **state)
+{
+    (void)state;
+    struct annotate_options o = {.mentions = MENTIONS_ALL, .scope = (const char *const[]){"article", NULL}};
+    expect_with(o, "<p>UN</p><ARTICLE><p>UN</p></ARTICLE><p>UN</p>",
+                "<p>UN</p><ARTICLE><p>" A_UN "UN" END "</p></ARTICLE><p>UN</p>");
+    o.scope = (const char *const[]){".story-body", "#content", NULL};
+    expect_with(o, "<div class=\"x story-body\">UN<code>UN</code></div><div class=story>UN</div>"
+                   "<main id=content>UN</main><main id=Content>UN</main>",
+                "<div class=\"x story-body\">" A_UN "UN" END "<code>UN</code></div><div class=story>UN</div>"
+                "<main id=content>" A_UN "UN" END "</main><main id=Content>UN</main>");
+    o.scope = (const char *const[]){"main.article", NULL};
+    expect_with(o, "<main>UN</main><div class=article>UN</div><main class=\"article\">UN</main>",
+                "<main>UN</main><div class=article>UN</div><main class=\"article\">" A_UN "UN" END "</main>");
+}
+
+static void link_base_gets_a_slash(void **state)
+{
+    (void)state;
+    expect_with((struct annotate_options){.link_base = "/g"}, "UN",
+                "<a class=\"briefing briefing-organization\" href=\"/g/un\" data-briefing-id=\"un\" "
+                "title=\"United Nations\">UN</a>");
+    expect_with((struct annotate_options){.link_base = "/a\"b/"}, "UN",
+                "<a class=\"briefing briefing-organization\" href=\"/a&quot;b/un\" data-briefing-id=\"un\" "
+                "title=\"United Nations\">UN</a>");
+}
+
+static void charset_declarations(void **state)
+{
+    (void)state;
+    struct annotate_options o = {.mentions = MENTIONS_ALL, .sniff_charset = 1};
+    expect_with(o, "<html><head><meta charset=\"windows-1251\"></head><body>UN</body></html>",
+                "<html><head><meta charset=\"windows-1251\"></head><body>UN</body></html>");
+    expect_with(o, "<meta charset=\"windows-1251\"><p>UN", "<meta charset=\"windows-1251\"><p>UN");
+    expect_with(o, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><p>UN",
+                "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><p>UN");
+    expect_with(o, "<meta charset=\"UTF-8\"><p>UN", "<meta charset=\"UTF-8\"><p>" A_UN "UN" END);
+    expect_with(o, "\xEF\xBB\xBF<p>UN", "\xEF\xBB\xBF<p>" A_UN "UN" END);
+    expect_with(o, "<p>UN</p>", "<p>" A_UN "UN" END "</p>");
+}
+
+static void crlf_and_empty_pages(void **state)
+{
+    (void)state;
+    expect("<p>\r\nAleksandr\r\nLukashenko\r\n</p>\r\n", "<p>\r\n" A_LUK "Aleksandr\r\nLukashenko" END "\r\n</p>\r\n");
+    unchanged("");
+    unchanged("<p>nothing to see here</p>");
+}
+
+static void deep_nesting_stops_annotation(void **state)
+{
+    (void)state;
+    struct output page = {0};
+    for (int i = 0; i < 1000; i++)
+        output_sink(&page, "<div>", 5);
+    output_sink(&page, "UN", 2);
+    for (int i = 0; i < 1000; i++)
+        output_sink(&page, "</div>", 6);
+    output_sink(&page, "UN", 2);
+    struct annotate_config *c = config((struct annotate_options){0});
+    char *out = annotate_chunked(g, c, page.data, page.len, 4096, 0, NULL);
+    assert_int_equal(strlen(out), page.len + strlen(A_UN END));
+    assert_memory_equal(out, page.data, page.len - 2);
+    assert_string_equal(out + page.len - 2, A_UN "UN" END);
+    free(out);
+    free(page.data);
+    annotate_config_free(c);
+}
+
+struct counter {
+    size_t bytes;
+};
+
+static int count_sink(void *ctx, const char *p, size_t n)
+{
+    (void)p;
+    ((struct counter *)ctx)->bytes += n;
+    return 0;
+}
+
+/* Feeds `repeat` copies of `unit` after `head`, checking the memory bound. */
+static void stream_bounded(const char *head, const char *unit, size_t repeat, size_t extra)
+{
+    struct annotate_config *c = config((struct annotate_options){0});
+    struct counter n = {0};
+    struct annotator *a = annotator_new(g, c, count_sink, &n);
+    size_t unit_len = strlen(unit), total = strlen(head) + unit_len * repeat;
+    assert_int_equal(annotator_write(a, head, strlen(head)), 0);
+    size_t peak = 0;
+    for (size_t i = 0; i < repeat; i++) {
+        assert_int_equal(annotator_write(a, unit, unit_len), 0);
+        if (annotator_memory(a) > peak)
+            peak = annotator_memory(a);
+    }
+    assert_int_equal(annotator_finish(a), 0);
+    assert_int_equal(n.bytes, total + extra);
+    assert_true(peak < 256 * 1024);
+    annotator_free(a);
+    annotate_config_free(c);
+}
+
+static void memory_stays_bounded(void **state)
+{
+    (void)state;
+    static char spaces[4096];
+    memset(spaces, ' ', sizeof(spaces) - 1);
+    /* 10 MB attribute, 10 MB comment, 10 MB of spaces inside a mention. */
+    stream_bounded("<p title=\"", spaces, 2560, 0);
+    stream_bounded("<!--", spaces, 2560, 0);
+    stream_bounded("<p>Aleksandr", spaces, 2560, 0);
+    stream_bounded("<p>", "Aleksandr Lukashenko, UN. ", 400000, strlen(A_LUK END) + strlen(A_UN END));
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(un_needs_word_boundaries),
+        cmocka_unit_test(text_runs_start_and_end_at_markup),
+        cmocka_unit_test(references_are_decoded_and_kept),
+        cmocka_unit_test(whitespace_runs_match_one_space),
+        cmocka_unit_test(mentions_never_span_markup),
+        cmocka_unit_test(leftmost_longest),
+        cmocka_unit_test(case_insensitive_cyrillic),
+        cmocka_unit_test(skipped_places),
+        cmocka_unit_test(plaintext_takes_the_rest),
+        cmocka_unit_test(raw_text_ends_by_html5_rules),
+        cmocka_unit_test(comments_by_html5_rules),
+        cmocka_unit_test(less_than_that_is_text),
+        cmocka_unit_test(foreign_content),
+        cmocka_unit_test(opting_out),
+        cmocka_unit_test(tag_soup_never_leaks_a_skip),
+        cmocka_unit_test(implied_end_tags),
+        cmocka_unit_test(table_text_is_left_alone),
+        cmocka_unit_test(invalid_utf8_is_a_boundary),
+        cmocka_unit_test(nul_bytes_pass_through),
+        cmocka_unit_test(first_mentions_only_by_default),
+        cmocka_unit_test(a_cap_on_links),
+        cmocka_unit_test(type_filter_removes_entries),
+        cmocka_unit_test(scope_selectors),
+        cmocka_unit_test(link_base_gets_a_slash),
+        cmocka_unit_test(charset_declarations),
+        cmocka_unit_test(crlf_and_empty_pages),
+        cmocka_unit_test(deep_nesting_stops_annotation),
+        cmocka_unit_test(memory_stays_bounded),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
