@@ -1,0 +1,13 @@
+#!/bin/sh
+# Installs, on a fresh Debian 12 machine, everything the build and the tests
+# need.  Run as root (or through sudo).
+set -eu
+export DEBIAN_FRONTEND=noninteractive
+if [ "$(id -u)" -ne 0 ]; then
+    exec sudo "$0" "$@"
+fi
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+    build-essential pkg-config ca-certificates \
+    libxml2-dev libxml2-utils libcmocka-dev valgrind \
+    apache2 apache2-dev curl python3 >/dev/null
