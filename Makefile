@@ -1,6 +1,7 @@
 # mod_briefing — build, tests and benchmark.
 #
-#   make              the engine library and bin/briefing
+#   make              the engine library, bin/briefing and build/mod_briefing.so
+#   make install      installs the module with apxs (then: a2enmod briefing)
 #   make test         every test: unit, golden, chunking, CLI, then the same
 #                     suite under ASan+UBSan and the CLI under valgrind
 #   make test-unit    the unit tests only (fast)
@@ -26,8 +27,23 @@ SAN_OBJ    := $(ENGINE_SRC:engine/%.c=$(B)/san/%.o) $(B)/san/schema_rng.o
 UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 
-.PHONY: all test test-unit test-cli test-asan valgrind bench clean
-all: bin/briefing $(B)/libbriefing.a
+APXS    ?= apxs
+MODULE_SRC := mod_briefing.c module/glossary_store.c
+
+.PHONY: all install test test-unit test-cli test-asan test-integration valgrind bench clean
+all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so
+
+# The module links the engine in, so one .so and one XML file suffice.
+$(B)/mod_briefing.so: $(MODULE_SRC) module/*.h engine/*.h $(B)/libbriefing.a
+	$(APXS) -c -o $(B)/mod_briefing.la -Wc,-std=gnu11 -Wc,-Wall -Wc,-Wextra -Wc,-Werror \
+	  -I engine -I . $(XML_CFLAGS) $(MODULE_SRC) $(B)/libbriefing.a $(XML_LIBS) >$(B)/apxs.log 2>&1 \
+	  || { cat $(B)/apxs.log; exit 1; }
+	cp $(B)/.libs/mod_briefing.so $@
+
+install: $(B)/mod_briefing.so bin/briefing
+	$(APXS) -i -n briefing $(B)/mod_briefing.la
+	install -m 644 conf/briefing.load conf/briefing.conf "$$($(APXS) -q SYSCONFDIR)/mods-available/" 2>/dev/null || true
+	install -D -m 755 bin/briefing $(DESTDIR)/usr/local/bin/briefing
 
 $(B)/engine/%.o: engine/%.c engine/*.h | $(B)/engine
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -62,7 +78,10 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-asan valgrind
+test: test-unit test-cli test-integration test-asan valgrind
+
+test-integration: $(B)/mod_briefing.so
+	@python3 -m pytest -q tests/integration
 
 test-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)
@@ -87,4 +106,4 @@ bench: bin/briefing
 	@$(MAKE) -s -C bench
 
 clean:
-	rm -rf $(B) bin
+	rm -rf $(B) bin *.lo *.slo module/*.lo module/*.slo .libs module/.libs

@@ -1,0 +1,513 @@
+/* mod_briefing: links the mentions of a glossary's people, organizations,
+ * agreements and places in HTML responses to the glossary's pages.
+ *
+ * Glue only: directives, the BRIEFING output filter and hooks.  The work is
+ * done by the engine (engine/), which knows nothing of Apache. */
+#include "httpd.h"
+#include "http_config.h"
+#include "http_core.h"
+#include "http_log.h"
+#include "http_protocol.h"
+#include "http_request.h"
+#include "util_filter.h"
+
+#include "apr_lib.h"
+#include "apr_strings.h"
+
+#include <libxml/parser.h>
+
+#include "annotator.h"
+#include "charset.h"
+#include "glossary.h"
+#include "module/glossary_store.h"
+
+#define BRLOGNO(n) "BR" #n ": "
+#define UNSET -1
+#define FILTER_NAME "BRIEFING"
+
+module AP_MODULE_DECLARE_DATA briefing_module;
+
+typedef struct {
+    struct glossary_slot *glossary;     /* NULL: unset */
+    int annotate;                       /* UNSET, 0, 1 */
+    const char *link_base;
+    int mentions;
+    int max_links;
+    int types;                          /* type mask, UNSET */
+    apr_array_header_t *skip;           /* const char *, NULL-terminated */
+    apr_array_header_t *scope;
+    int assets;
+} briefing_dir_conf;
+
+typedef struct {
+    apr_interval_time_t reload_interval; /* UNSET: 60 s */
+} briefing_server_conf;
+
+#define DEFAULT_RELOAD_INTERVAL apr_time_from_sec(60)
+
+static void *create_dir_conf(apr_pool_t *p, char *dir)
+{
+    briefing_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    (void)dir;
+    c->annotate = c->mentions = c->max_links = c->types = c->assets = UNSET;
+    return c;
+}
+
+#define MERGE(field, unset) (add->field != (unset) ? add->field : base->field)
+
+static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const briefing_dir_conf *base = basev, *add = addv;
+    briefing_dir_conf *c = apr_pcalloc(p, sizeof(*c));
+    c->glossary = MERGE(glossary, NULL);
+    c->annotate = MERGE(annotate, UNSET);
+    c->link_base = MERGE(link_base, NULL);
+    c->mentions = MERGE(mentions, UNSET);
+    c->max_links = MERGE(max_links, UNSET);
+    c->types = MERGE(types, UNSET);
+    c->skip = MERGE(skip, NULL);
+    c->scope = MERGE(scope, NULL);
+    c->assets = MERGE(assets, UNSET);
+    return c;
+}
+
+static void *create_server_conf(apr_pool_t *p, server_rec *s)
+{
+    briefing_server_conf *c = apr_pcalloc(p, sizeof(*c));
+    (void)s;
+    c->reload_interval = UNSET;
+    return c;
+}
+
+static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
+{
+    const briefing_server_conf *base = basev, *add = addv;
+    briefing_server_conf *c = apr_pcalloc(p, sizeof(*c));
+    c->reload_interval = MERGE(reload_interval, UNSET);
+    return c;
+}
+
+/* ---- directives ---- */
+
+static const char *set_glossary(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    char err[GLOSSARY_ERROR_MAX];
+    const char *path = ap_server_root_relative(cmd->temp_pool, arg);
+    if (!path)
+        return apr_psprintf(cmd->pool, "BriefingGlossary: invalid path '%s'", arg);
+    /* Loading here, while the configuration is read, is what makes
+     * `apachectl configtest` reject a broken glossary. */
+    c->glossary = glossary_store_open(path, err, sizeof(err));
+    if (!c->glossary)
+        return apr_psprintf(cmd->pool, "BriefingGlossary: %s", err);
+    return NULL;
+}
+
+static const char *set_link_base(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    if (arg[0] != '/' && !ap_strstr_c(arg, "://"))
+        return apr_psprintf(cmd->pool, "BriefingLinkBase: '%s' is neither a URL path "
+                            "(starting with /) nor an absolute URL", arg);
+    c->link_base = arg;
+    return NULL;
+}
+
+static const char *set_mentions(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    if (!strcasecmp(arg, "first"))
+        c->mentions = MENTIONS_FIRST;
+    else if (!strcasecmp(arg, "all"))
+        c->mentions = MENTIONS_ALL;
+    else
+        return apr_psprintf(cmd->pool, "BriefingMentions: '%s' is not 'first' or 'all'", arg);
+    return NULL;
+}
+
+static const char *set_max_links(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    if (*end || !*arg || n < 0 || n > 1000000)
+        return apr_psprintf(cmd->pool, "BriefingMaxLinks: '%s' is not a number from 0 "
+                            "(no cap) to 1000000", arg);
+    c->max_links = (int)n;
+    return NULL;
+}
+
+static const char *add_type(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    int t = entry_type_from_name(arg, strlen(arg));
+    if (t < 0)
+        return apr_psprintf(cmd->pool, "BriefingTypes: '%s' is not a type (person, "
+                            "organization, agreement, place, term)", arg);
+    /* The first type of a directive starts a new list. */
+    if (c->types == UNSET || cmd->info != c)
+        c->types = 0;
+    cmd->info = c;
+    c->types |= 1 << t;
+    return NULL;
+}
+
+static apr_array_header_t *start_list(cmd_parms *cmd, apr_array_header_t **list, void *owner)
+{
+    if (!*list || cmd->info != owner) {
+        *list = apr_array_make(cmd->pool, 8, sizeof(const char *));
+        cmd->info = owner;
+    }
+    return *list;
+}
+
+static const char *add_skip(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    for (const char *p = arg; *p; p++)
+        if (apr_isspace(*p) || *p == '<' || *p == '>' || *p == '/')
+            return apr_psprintf(cmd->pool, "BriefingSkip: '%s' is not an element name", arg);
+    *(const char **)apr_array_push(start_list(cmd, &c->skip, &c->skip)) = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *add_scope(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_dir_conf *c = dconf;
+    const char *const one[] = {arg, NULL};
+    struct annotate_options o = {.scope = one};
+    char err[256];
+    struct annotate_config *check = annotate_config_new(&o, err, sizeof(err));
+    if (!check)
+        return apr_psprintf(cmd->pool, "BriefingScope: %s", err);
+    annotate_config_free(check);
+    *(const char **)apr_array_push(start_list(cmd, &c->scope, &c->scope)) = apr_pstrdup(cmd->pool, arg);
+    return NULL;
+}
+
+static const char *set_reload_interval(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    briefing_server_conf *c = ap_get_module_config(cmd->server->module_config, &briefing_module);
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    (void)dconf;
+    if (*end || !*arg || n < 0 || n > 86400 * 365)
+        return apr_psprintf(cmd->pool, "BriefingReloadInterval: '%s' is not a number of "
+                            "seconds (0: never)", arg);
+    c->reload_interval = apr_time_from_sec(n);
+    return NULL;
+}
+
+static const command_rec briefing_cmds[] = {
+    AP_INIT_TAKE1("BriefingGlossary", set_glossary, NULL, RSRC_CONF | ACCESS_CONF,
+                  "the glossary file (XML)"),
+    AP_INIT_FLAG("BriefingAnnotate", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(briefing_dir_conf, annotate),
+                 RSRC_CONF | ACCESS_CONF | OR_FILEINFO, "annotate HTML responses here"),
+    AP_INIT_TAKE1("BriefingLinkBase", set_link_base, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "URL path where the entry pages live (default /glossary/)"),
+    AP_INIT_TAKE1("BriefingMentions", set_mentions, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "'first' (default) or 'all' mentions of each entry are linked"),
+    AP_INIT_TAKE1("BriefingMaxLinks", set_max_links, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                  "most links per page; 0 for no cap"),
+    AP_INIT_ITERATE("BriefingTypes", add_type, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                    "only entries of these types"),
+    AP_INIT_ITERATE("BriefingSkip", add_skip, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                    "elements never annotated inside (replaces the default list)"),
+    AP_INIT_ITERATE("BriefingScope", add_scope, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                    "annotate only inside elements matching these selectors"),
+    AP_INIT_FLAG("BriefingAssets", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(briefing_dir_conf, assets),
+                 RSRC_CONF | ACCESS_CONF | OR_FILEINFO, "add the stylesheet and script to annotated pages"),
+    AP_INIT_TAKE1("BriefingReloadInterval", set_reload_interval, NULL, RSRC_CONF,
+                  "seconds between checks of the glossary file; 0 never"),
+    {NULL}
+};
+
+/* ---- per request ---- */
+
+/* The glossary version a request uses from its fixups to its last byte. */
+typedef struct {
+    struct glossary_version *version;
+    const char *etag_suffix;             /* "-b" and the version's hash */
+    int filtering;                       /* a BRIEFING filter has started */
+} briefing_request;
+
+static briefing_request *request_state(request_rec *r, const briefing_dir_conf *c)
+{
+    briefing_request *req = ap_get_module_config(r->request_config, &briefing_module);
+    if (req || !c->glossary)
+        return req;
+    const briefing_server_conf *sc = ap_get_module_config(r->server->module_config, &briefing_module);
+    apr_interval_time_t interval = sc->reload_interval == UNSET ? DEFAULT_RELOAD_INTERVAL
+                                                                : sc->reload_interval;
+    req = apr_pcalloc(r->pool, sizeof(*req));
+    req->version = glossary_store_acquire(c->glossary, interval, r->pool, r->server);
+    req->etag_suffix = apr_psprintf(r->pool, "-b%016" APR_UINT64_T_HEX_FMT,
+                                    (apr_uint64_t)req->version->glossary->content_hash);
+    ap_set_module_config(r->request_config, &briefing_module, req);
+    return req;
+}
+
+/* Removes our suffix from the entity tags a client sends back, so that the
+ * handler's own conditional logic can answer 304 for an unchanged page
+ * annotated with the current glossary.  Tags from an older glossary keep
+ * their suffix and so never match. */
+static void strip_etag_suffix(request_rec *r, const char *suffix)
+{
+    const char *inm = apr_table_get(r->headers_in, "If-None-Match");
+    if (!inm)
+        return;
+    const char *tagged = apr_pstrcat(r->pool, suffix, "\"", NULL);
+    char *copy = apr_pstrdup(r->pool, inm), *at;
+    size_t n = strlen(tagged);
+    while ((at = strstr(copy, tagged)) != NULL)
+        memmove(at, at + n - 1, strlen(at + n - 1) + 1);
+    apr_table_setn(r->headers_in, "If-None-Match", copy);
+}
+
+static int is_html(const char *content_type)
+{
+    if (!content_type)
+        return 0;
+    size_t n = strcspn(content_type, "; \t");
+    return (n == 9 && !strncasecmp(content_type, "text/html", 9)) ||
+           (n == 21 && !strncasecmp(content_type, "application/xhtml+xml", 21));
+}
+
+static int annotating_here(const briefing_dir_conf *c)
+{
+    return c->annotate == 1 && c->glossary;
+}
+
+static int briefing_fixups(request_rec *r)
+{
+    const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
+    if (!annotating_here(c) || r->main)
+        return DECLINED;
+    briefing_request *req = request_state(r, c);
+    strip_etag_suffix(r, req->etag_suffix);
+    return DECLINED;
+}
+
+static void briefing_insert_filter(request_rec *r)
+{
+    const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
+    if (annotating_here(c))
+        ap_add_output_filter(FILTER_NAME, NULL, r, r->connection);
+}
+
+/* Why a response is left alone, or NULL when it is annotated. */
+static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
+{
+    if (!c->glossary)
+        return "no BriefingGlossary applies here";
+    if (c->annotate == 0)
+        return "BriefingAnnotate Off";
+    if (r->main)
+        return "a subrequest (its output is annotated with the main request's)";
+    if (r->header_only)
+        return "a HEAD request";
+    if (r->status != HTTP_OK)
+        return apr_psprintf(r->pool, "status %d", r->status);
+    if (!is_html(r->content_type))
+        return apr_psprintf(r->pool, "Content-Type %s", r->content_type ? r->content_type : "(none)");
+    const char *encoding = apr_table_get(r->headers_out, "Content-Encoding");
+    if (!encoding)
+        encoding = r->content_encoding;
+    if (encoding && strcasecmp(encoding, "identity"))
+        return apr_psprintf(r->pool, "Content-Encoding %s", encoding);
+    const char *cache = apr_table_get(r->headers_out, "Cache-Control");
+    if (cache && ap_strcasestr(cache, "no-transform"))
+        return "Cache-Control: no-transform";
+    char label[CHARSET_LABEL_MAX];
+    if (charset_from_content_type(r->content_type, label, sizeof(label)) && !charset_is_utf8(label))
+        return apr_psprintf(r->pool, "charset %s", label);
+    return NULL;
+}
+
+static void tag_etag(request_rec *r, const briefing_request *req)
+{
+    const char *etag = apr_table_get(r->headers_out, "ETag");
+    size_t n = etag ? strlen(etag) : 0;
+    if (n < 2 || etag[n - 1] != '"' || strstr(etag, req->etag_suffix))
+        return;
+    apr_table_setn(r->headers_out, "ETag",
+                   apr_psprintf(r->pool, "%.*s%s\"", (int)(n - 1), etag, req->etag_suffix));
+}
+
+typedef struct {
+    struct annotator *annotator;
+    struct annotate_config *config;
+    apr_bucket_brigade *out;
+    ap_filter_t *f;
+} briefing_filter_ctx;
+
+static int write_out(void *data, const char *p, size_t n)
+{
+    briefing_filter_ctx *ctx = data;
+    /* Copied into heap buckets: nothing handed on may point into a
+     * glossary version or into the annotator's buffers. */
+    return apr_brigade_write(ctx->out, ap_filter_flush, ctx->f->next, p, n) == APR_SUCCESS ? 0 : -1;
+}
+
+static apr_status_t free_filter_ctx(void *data)
+{
+    briefing_filter_ctx *ctx = data;
+    annotator_free(ctx->annotator);
+    annotate_config_free(ctx->config);
+    ctx->annotator = NULL;
+    ctx->config = NULL;
+    return APR_SUCCESS;
+}
+
+static const char *const *list_of(const apr_array_header_t *a, apr_pool_t *p)
+{
+    if (!a)
+        return NULL;
+    const char **list = apr_pcalloc(p, (a->nelts + 1) * sizeof(*list));
+    memcpy(list, a->elts, a->nelts * sizeof(*list));
+    return list;
+}
+
+static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf *c,
+                                         briefing_request *req)
+{
+    request_rec *r = f->r;
+    char label[CHARSET_LABEL_MAX];
+    struct annotate_options o = {
+        .mentions = c->mentions == UNSET ? MENTIONS_FIRST : (enum mentions_mode)c->mentions,
+        .max_links = c->max_links == UNSET ? 0 : (unsigned)c->max_links,
+        .type_mask = c->types == UNSET ? 0 : (unsigned)c->types,
+        .skip = list_of(c->skip, r->pool),
+        .scope = list_of(c->scope, r->pool),
+        .link_base = c->link_base,
+        /* The header's charset wins; without one, the page's meta decides. */
+        .sniff_charset = !charset_from_content_type(r->content_type, label, sizeof(label)),
+    };
+    char err[256];
+    briefing_filter_ctx *ctx = apr_pcalloc(r->pool, sizeof(*ctx));
+    ctx->f = f;
+    ctx->out = apr_brigade_create(r->pool, f->c->bucket_alloc);
+    ctx->config = annotate_config_new(&o, err, sizeof(err));
+    if (ctx->config)
+        ctx->annotator = annotator_new(req->version->glossary, ctx->config, write_out, ctx);
+    apr_pool_cleanup_register(r->pool, ctx, free_filter_ctx, apr_pool_cleanup_null);
+    if (!ctx->annotator) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, BRLOGNO(0202) "cannot annotate %s: %s",
+                      r->uri, ctx->config ? "out of memory" : err);
+        return NULL;
+    }
+    return ctx;
+}
+
+static apr_status_t pass_on(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
+static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    request_rec *r = f->r;
+    briefing_filter_ctx *ctx = f->ctx;
+    if (!ctx) {
+        const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
+        briefing_request *req = request_state(r, c);
+        const char *why = req && req->filtering ? "annotated already by an earlier BRIEFING filter"
+                                                : reason_to_pass(r, c);
+        if (req && r->status == HTTP_NOT_MODIFIED)
+            tag_etag(r, req);
+        if (why) {
+            ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0201) "not annotating %s: %s",
+                          r->uri, why);
+            return pass_on(f, bb);
+        }
+        if (!(ctx = f->ctx = start_filter(f, c, req)))
+            return pass_on(f, bb);
+        req->filtering = 1;
+        apr_table_unset(r->headers_out, "Content-Length");
+        tag_etag(r, req);
+        ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0203) "annotating %s with %s",
+                      r->uri, glossary_store_path(c->glossary));
+    }
+    while (!APR_BRIGADE_EMPTY(bb)) {
+        apr_bucket *e = APR_BRIGADE_FIRST(bb);
+        if (APR_BUCKET_IS_METADATA(e)) {
+            if (APR_BUCKET_IS_EOS(e) && ctx->annotator) {
+                if (annotator_finish(ctx->annotator))
+                    return APR_EGENERAL;
+                const struct annotate_stats *st = annotator_stats(ctx->annotator);
+                ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
+                              "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
+                              st->passed_through ? " (charset not UTF-8: passed through)" : "");
+                free_filter_ctx(ctx);
+            } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
+                       annotator_flush(ctx->annotator)) {
+                return APR_EGENERAL;
+            }
+            APR_BUCKET_REMOVE(e);
+            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            if (APR_BUCKET_IS_FLUSH(e) || APR_BUCKET_IS_EOS(e)) {
+                apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+                apr_brigade_cleanup(ctx->out);
+                if (rv != APR_SUCCESS)
+                    return rv;
+            }
+            continue;
+        }
+        const char *data;
+        apr_size_t len;
+        apr_status_t rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        if (rv != APR_SUCCESS)
+            return rv;
+        if (ctx->annotator && annotator_write(ctx->annotator, data, len))
+            return APR_EGENERAL;
+        apr_bucket_delete(e);
+    }
+    if (APR_BRIGADE_EMPTY(ctx->out))
+        return APR_SUCCESS;
+    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+    apr_brigade_cleanup(ctx->out);
+    return rv;
+}
+
+/* ---- hooks ---- */
+
+static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    /* Once per process and never cleaned up: other modules share libxml2. */
+    xmlInitParser();
+    return OK;
+}
+
+static void briefing_child_init(apr_pool_t *pchild, server_rec *s)
+{
+    if (glossary_store_child_init(pchild) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, BRLOGNO(0001) "cannot create the glossary lock");
+}
+
+static void briefing_register_hooks(apr_pool_t *p)
+{
+    (void)p;
+    ap_hook_pre_config(briefing_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_insert_filter(briefing_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_register_output_filter(FILTER_NAME, briefing_filter, NULL, AP_FTYPE_RESOURCE);
+}
+
+AP_DECLARE_MODULE(briefing) = {
+    STANDARD20_MODULE_STUFF,
+    create_dir_conf,
+    merge_dir_conf,
+    create_server_conf,
+    merge_server_conf,
+    briefing_cmds,
+    briefing_register_hooks,
+    AP_MODULE_FLAG_NONE
+};
