@@ -81,7 +81,7 @@ $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 test: test-unit test-cli test-integration test-asan valgrind
 
 test-integration: $(B)/mod_briefing.so
-	@python3 -m pytest -q tests/integration
+	@/usr/bin/python3 -m pytest -q tests/integration
 
 test-unit: $(UNIT_BIN)
 	@tests/run-unit.sh $(UNIT_BIN)

@@ -250,21 +250,36 @@ static briefing_request *request_state(request_rec *r, const briefing_dir_conf *
     return req;
 }
 
-/* Removes our suffix from the entity tags a client sends back, so that the
- * handler's own conditional logic can answer 304 for an unchanged page
- * annotated with the current glossary.  Tags from an older glossary keep
- * their suffix and so never match. */
-static void strip_etag_suffix(request_rec *r, const char *suffix)
+static int is_html(const char *content_type);
+
+/* Rewrites the entity tags a client sends back so that the handler's own
+ * conditional logic answers for the annotated page: a tag with the current
+ * glossary's suffix loses it (and may match the unchanged file), while on
+ * an HTML page any other tag (unannotated, or from an older glossary) is
+ * made unable to match. */
+static void rewrite_if_none_match(request_rec *r, const char *suffix, int html)
 {
     const char *inm = apr_table_get(r->headers_in, "If-None-Match");
-    if (!inm)
+    if (!inm || !strcmp(inm, "*"))
         return;
-    const char *tagged = apr_pstrcat(r->pool, suffix, "\"", NULL);
-    char *copy = apr_pstrdup(r->pool, inm), *at;
-    size_t n = strlen(tagged);
-    while ((at = strstr(copy, tagged)) != NULL)
-        memmove(at, at + n - 1, strlen(at + n - 1) + 1);
-    apr_table_setn(r->headers_in, "If-None-Match", copy);
+    apr_array_header_t *tags = apr_array_make(r->pool, 4, sizeof(const char *));
+    size_t suffix_len = strlen(suffix);
+    char *last, *tag;
+    for (tag = apr_strtok(apr_pstrdup(r->pool, inm), ",", &last); tag;
+         tag = apr_strtok(NULL, ",", &last)) {
+        while (apr_isspace(*tag))
+            tag++;
+        size_t n = strlen(tag);
+        while (n && apr_isspace(tag[n - 1]))
+            tag[--n] = '\0';
+        if (n > suffix_len + 1 && tag[n - 1] == '"' &&
+            !strncmp(tag + n - 1 - suffix_len, suffix, suffix_len))
+            tag = apr_psprintf(r->pool, "%.*s\"", (int)(n - 1 - suffix_len), tag);
+        else if (html)
+            tag = apr_pstrcat(r->pool, tag, "-stale", NULL);
+        *(const char **)apr_array_push(tags) = tag;
+    }
+    apr_table_setn(r->headers_in, "If-None-Match", apr_array_pstrcat(r->pool, tags, ','));
 }
 
 static int is_html(const char *content_type)
@@ -287,7 +302,7 @@ static int briefing_fixups(request_rec *r)
     if (!annotating_here(c) || r->main)
         return DECLINED;
     briefing_request *req = request_state(r, c);
-    strip_etag_suffix(r, req->etag_suffix);
+    rewrite_if_none_match(r, req->etag_suffix, is_html(r->content_type));
     return DECLINED;
 }
 
@@ -408,6 +423,16 @@ static apr_status_t pass_on(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+static apr_status_t flush_out(ap_filter_t *f, briefing_filter_ctx *ctx)
+{
+    if (ctx->annotator && annotator_flush(ctx->annotator))
+        return APR_EGENERAL;
+    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_flush_create(f->c->bucket_alloc));
+    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
+    apr_brigade_cleanup(ctx->out);
+    return rv;
+}
+
 static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
 {
     request_rec *r = f->r;
@@ -459,7 +484,14 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         }
         const char *data;
         apr_size_t len;
-        apr_status_t rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        apr_status_t rv = apr_bucket_read(e, &data, &len, APR_NONBLOCK_READ);
+        if (APR_STATUS_IS_EAGAIN(rv)) {
+            /* The source is slow (a CGI, a proxied backend): hand on all
+             * that is settled before waiting for more. */
+            if ((rv = flush_out(f, ctx)) != APR_SUCCESS)
+                return rv;
+            rv = apr_bucket_read(e, &data, &len, APR_BLOCK_READ);
+        }
         if (rv != APR_SUCCESS)
             return rv;
         if (ctx->annotator && annotator_write(ctx->annotator, data, len))

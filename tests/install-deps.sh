@@ -10,4 +10,4 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config ca-certificates \
     libxml2-dev libxml2-utils libcmocka-dev valgrind \
-    apache2 apache2-dev curl python3 >/dev/null
+    apache2 apache2-dev curl python3 python3-pytest >/dev/null
