@@ -8,6 +8,8 @@
 #   make test-asan    the suite built with -fsanitize=address,undefined
 #   make valgrind     bin/briefing on the demo page under valgrind
 #   make bench        engine throughput and memory (see bench/README.md)
+#   make demo         httpd on http://127.0.0.1:8080/ with the annotated article
+#   make demo-stop    stops it
 
 CC      ?= cc
 XML_CFLAGS := $(shell pkg-config --cflags libxml-2.0)
@@ -30,7 +32,7 @@ SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 APXS    ?= apxs
 MODULE_SRC := mod_briefing.c module/glossary_store.c
 
-.PHONY: all install test test-unit test-cli test-asan test-integration valgrind bench clean
+.PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration valgrind bench clean
 all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so
 
 # The module links the engine in, so one .so and one XML file suffice.
@@ -101,6 +103,12 @@ valgrind: bin/briefing
 	valgrind --quiet --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite,indirect \
 	  bin/briefing check data/glossary.xml > /dev/null
 	@echo "valgrind: clean"
+
+demo: $(B)/mod_briefing.so
+	@conf/demo.sh start
+
+demo-stop:
+	@conf/demo.sh stop
 
 bench: bin/briefing
 	@$(MAKE) -s -C bench

@@ -1,0 +1,59 @@
+#!/bin/sh
+# Starts (or stops) the demo: httpd on 127.0.0.1:${PORT:-8080} serving the
+# seed article annotated with the demo glossary.  Used by `make demo`.
+set -eu
+cd "$(dirname "$0")/.."
+top=$(pwd)
+demo="$top/build/demo"
+port=${PORT:-8080}
+conf="$demo/httpd.conf"
+case "${1:-start}" in
+stop)
+    if [ -f "$demo/httpd.pid" ]; then
+        /usr/sbin/apache2 -f "$conf" -k stop
+        echo "demo stopped"
+    else
+        echo "demo is not running"
+    fi
+    exit 0
+    ;;
+esac
+mkdir -p "$demo/logs"
+modules=/usr/lib/apache2/modules
+cat > "$conf" <<CONF
+ServerRoot "$demo"
+ServerName 127.0.0.1
+Listen 127.0.0.1:$port
+PidFile "$demo/httpd.pid"
+ErrorLog "$demo/logs/error.log"
+LogLevel warn briefing:info
+LoadModule mpm_event_module $modules/mod_mpm_event.so
+LoadModule authz_core_module $modules/mod_authz_core.so
+LoadModule mime_module $modules/mod_mime.so
+LoadModule dir_module $modules/mod_dir.so
+LoadModule deflate_module $modules/mod_deflate.so
+LoadModule filter_module $modules/mod_filter.so
+LoadModule briefing_module "$top/build/mod_briefing.so"
+User www-data
+Group www-data
+TypesConfig /etc/mime.types
+AddDefaultCharset utf-8
+DirectoryIndex index.html
+DocumentRoot "$top/htdocs"
+BriefingGlossary "$top/data/glossary.xml"
+BriefingReloadInterval 2
+<Directory "$top/htdocs">
+    Require all granted
+    BriefingAnnotate On
+</Directory>
+AddOutputFilterByType DEFLATE text/html text/css application/javascript application/json
+<Location "/glossary/">
+    SetHandler briefing-glossary
+</Location>
+CONF
+if [ -f "$demo/httpd.pid" ] && kill -0 "$(cat "$demo/httpd.pid")" 2>/dev/null; then
+    /usr/sbin/apache2 -f "$conf" -k restart
+else
+    /usr/sbin/apache2 -f "$conf" -k start
+fi
+echo "demo: http://127.0.0.1:$port/ (stop it with: make demo-stop)"
