@@ -68,6 +68,7 @@ struct annotator {
     struct lingering { uint64_t hash; size_t marker; } lingering[LINGER_MAX];
     size_t nlingering;
     int head_seen;
+    size_t head_index;        /* of the open head element, 0 when closed */
     int annotatable;
 
     /* A code point or character reference whose bytes are still coming. */
@@ -390,6 +391,9 @@ static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset
     if (!a->annotatable)
         return;
     for (size_t i = 0; i < n; i++) {
+        if (!a->in_ref && !a->utf8_len && match_idle(&a->match) &&
+            (i += match_skip(&a->match, p + i, n - i)) == n)
+            break;
         unsigned char b = p[i];
         if (b < 0x80 && b != '&' && !a->in_ref && !a->utf8_len)
             feed(a, b, offset + i, offset + i + 1);
@@ -487,6 +491,8 @@ static void push(struct annotator *a, const struct html_tag *t, const struct ele
     e->skipped = is_skipped_name(a, t->hash) || opts_out(t);
     e->blocked = parent->blocked || e->skipped || e->foreign;
     e->scoped = parent->scoped || (a->c->nscope && in_scope(a, t));
+    if (info->id == EL_HEAD)
+        a->head_index = a->depth - 1;
 }
 
 static void linger(struct annotator *a, uint64_t hash, size_t depth)
@@ -524,6 +530,8 @@ static void pop_to(struct annotator *a, size_t index)
             forget_lingering_inside(a, k);
     }
     a->depth = index;
+    if (a->head_index >= index)
+        a->head_index = 0;
 }
 
 /* The nearest open element that `wanted` accepts, not looking past one
@@ -566,11 +574,10 @@ static void close_implied(struct annotator *a, const struct element_info *info)
     static const uint8_t p[] = {EL_P, 0}, li[] = {EL_LI, 0}, dd_dt[] = {EL_DD, EL_DT, 0};
     static const uint8_t tr[] = {EL_TR, 0}, cell[] = {EL_TD, EL_TH, 0};
     static const uint8_t section[] = {EL_TBODY, EL_THEAD, EL_TFOOT, 0};
-    static const uint8_t head[] = {EL_HEAD, 0};
     const unsigned scope = EL_SCOPE | EL_FOREIGN;
 
-    if (!(info->flags & EL_IN_HEAD))
-        close_open(a, head, 0);
+    if (a->head_index && !(info->flags & EL_IN_HEAD))
+        pop_to(a, a->head_index);
     if (info->flags & EL_CLOSES_P)
         close_open(a, p, scope);
     switch (info->id) {

@@ -58,6 +58,18 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
         matcher_free(m);
         return NULL;
     }
+    for (unsigned b = 0; b < 256; b++) {
+        if (b >= 0x80 || b == '&') {
+            m->byte_info[b] = BYTE_STOP;
+            continue;
+        }
+        enum uc_class cls = uc_classify(b);
+        int starts = (m->exact && m->exact->root_next[b] != AC_ROOT) ||
+                     (m->folded && m->folded->root_next[uc_fold(b)] != AC_ROOT);
+        m->byte_info[b] = (unsigned char)((starts ? BYTE_STARTS : 0) |
+                                          (cls == UC_WORD ? BYTE_WORD : 0) |
+                                          (cls == UC_SPACE ? BYTE_SPACE : 0));
+    }
     return m;
 }
 
@@ -128,11 +140,13 @@ static void add_open(struct match_stream *s, uint32_t pattern, uint64_t end_offs
         {p->entry, s->ring[first % MATCH_RING].offset, end_offset}};
 }
 
-static void collect(struct match_stream *s, const struct automaton *a, uint32_t state,
-                    uint64_t end_offset)
+static inline void collect(struct match_stream *s, const struct automaton *a, uint32_t state,
+                           uint64_t end_offset)
 {
     const struct ac_node *node = &a->nodes[state];
     uint32_t at = node->pattern != AC_NO_PATTERN ? state : node->output;
+    if (at == AC_ROOT)
+        return;
     while (at != AC_ROOT) {
         add_open(s, a->nodes[at].pattern, end_offset);
         at = a->nodes[at].output;
@@ -196,6 +210,8 @@ static uint64_t window_start(const struct match_stream *s)
 
 static uint32_t step(const struct automaton *a, uint32_t state, uint32_t cp)
 {
+    if (cp < 0x80)
+        return automaton_next(a, state, (unsigned char)cp);
     unsigned char bytes[4];
     size_t n = utf8_encode(cp, bytes);
     for (size_t i = 0; i < n; i++)

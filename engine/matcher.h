@@ -28,6 +28,8 @@ struct match_pattern {
 
 struct matcher {
     struct automaton *exact, *folded;
+    /* What the annotator may skip between mentions, per byte. */
+    unsigned char byte_info[256];
     struct match_pattern *patterns;
     size_t npatterns;
 };
@@ -89,6 +91,39 @@ void match_stream_init(struct match_stream *s, const struct matcher *m, unsigned
 void match_stream_release(struct match_stream *s);
 /* Feeds one code point of text that spans source bytes [start, end). */
 void match_feed(struct match_stream *s, uint32_t cp, uint64_t start, uint64_t end);
+enum {
+    BYTE_STARTS = 1,      /* first byte of a pattern (either case if insensitive) */
+    BYTE_WORD = 2,        /* ASCII letter, digit or '_' */
+    BYTE_SPACE = 4,       /* ASCII whitespace */
+    BYTE_STOP = 8         /* '&' or non-ASCII: must be decoded to know */
+};
+
+/* Nothing is in progress: no automaton is inside a pattern, no candidate
+ * waits. */
+static inline int match_idle(const struct match_stream *s)
+{
+    return s->state_exact == AC_ROOT && s->state_folded == AC_ROOT && !s->nopen && !s->nready;
+}
+/* While idle, how many bytes of p[0..n) can be passed over unfed: no
+ * mention can begin inside a word, nor at a byte that starts no pattern.
+ * Only the class of the last byte passed over matters to what follows. */
+static inline size_t match_skip(struct match_stream *s, const unsigned char *p, size_t n)
+{
+    const unsigned char *info = s->m->byte_info;
+    int word = s->prev_word;
+    size_t i = 0;
+    for (; i < n; i++) {
+        unsigned char b = info[p[i]];
+        if ((b & BYTE_STOP) || ((b & BYTE_STARTS) && !word))
+            break;
+        word = b & BYTE_WORD;
+    }
+    if (i) {
+        s->prev_word = word != 0;
+        s->prev_space = (info[p[i - 1]] & BYTE_SPACE) != 0;
+    }
+    return i;
+}
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
 /* The first source byte that a mention still in progress may need; text
