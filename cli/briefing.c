@@ -136,6 +136,7 @@ static int cmd_annotate(int argc, char **argv)
     const char **skip = NULL, **scope = NULL;
     int opt, status = 0;
     optind = 1;
+    argv[0] = "briefing annotate";   /* how getopt names us in its messages */
     while (!status && (opt = getopt_long(argc, argv, "g:h", options, NULL)) != -1) {
         char *end;
         switch (opt) {
@@ -177,6 +178,7 @@ static int cmd_annotate(int argc, char **argv)
             free(scope);
             return 0;
         default:
+            fprintf(stderr, "Try 'briefing --help'.\n");
             status = EXIT_USAGE;
         }
     }
@@ -214,6 +216,10 @@ static int cmd_annotate(int argc, char **argv)
 
 static int cmd_check(int argc, char **argv)
 {
+    if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
+        fputs(usage_text, stdout);
+        return 0;
+    }
     if (argc != 2)
         return usage_error("check takes one glossary file%s", "");
     struct glossary *g = load(argv[1]);

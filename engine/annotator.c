@@ -787,7 +787,8 @@ static int sniff(struct annotator *a, const unsigned char **p, size_t *n, int fo
         a->error = -1;
         return -1;
     }
-    memcpy(first, a->hold + a->hold_off, len);
+    if (len)
+        memcpy(first, a->hold + a->hold_off, len);
     a->hold_off = 0;
     a->chunk_start = a->written;
     annotate_chunk(a, first, len);

@@ -39,6 +39,7 @@ struct loader {
     size_t errlen;
     int failed;
     struct glossary *g;
+    struct arena *scratch;       /* pattern texts, freed once the matcher is built */
 };
 
 static void fail_at(struct loader *ld, long line, long col, const char *fmt, ...)
@@ -269,11 +270,14 @@ static int in_glossary_ns(const xmlNode *n, const char *name)
 static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out_len)
 {
     size_t n = strlen(s);
-    char *out = arena_alloc(a, n * 2 + 1);   /* folding can lengthen a character */
+    char small[256];
+    /* Folding can lengthen a character; fold into scratch, keep exactly. */
+    char *out = n * 2 + 1 <= sizeof(small) ? small : malloc(n * 2 + 1);
     size_t o = 0;
     int pending_space = 0;
     if (!out)
         return NULL;
+    out[0] = '\0';
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         int len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
@@ -291,10 +295,12 @@ static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out
         pending_space = 0;
         o += utf8_encode(casefold ? uc_fold(cp) : cp, (unsigned char *)out + o);
     }
-    out[o] = '\0';
+    char *kept = arena_strndup(a, out, o);
+    if (out != small)
+        free(out);
     if (out_len)
         *out_len = o;
-    return out;
+    return kept;
 }
 
 static char *node_text(struct loader *ld, const xmlNode *n, int fold)
@@ -341,6 +347,14 @@ size_t html_escape(const char *s, size_t n, char *out)
     return o;
 }
 
+static size_t escaped_length(const char *s, size_t n)
+{
+    size_t len = n;
+    for (size_t i = 0; i < n; i++)
+        len += s[i] == '&' ? 4 : s[i] == '"' ? 5 : (s[i] == '<' || s[i] == '>') ? 3 : 0;
+    return len;
+}
+
 /* One pattern on its way into the matcher. */
 struct pattern {
     struct matcher_pattern_spec spec;
@@ -361,8 +375,8 @@ static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode
     const char *raw = content ? (const char *)content : "";
     struct pattern p = {0};
     size_t len;
-    char *text = fold_text(ld->g->arena, raw, insensitive, &len);
-    p.key = fold_text(ld->g->arena, raw, 1, &p.key_len);
+    char *text = fold_text(ld->scratch, raw, insensitive, &len);
+    p.key = fold_text(ld->scratch, raw, 1, &p.key_len);
     xmlFree(content);
     if (!text || !p.key) {
         fail_at(ld, 0, 0, "out of memory");
@@ -422,12 +436,14 @@ static void measure_entry(const xmlNode *el, struct entry_shape *shape)
 static int allocate_entry(struct loader *ld, struct entry *e, const struct entry_shape *s)
 {
     struct arena *a = ld->g->arena;
-    e->aliases = arena_alloc(a, (s->aliases + 1) * sizeof(*e->aliases));
-    e->paragraphs = arena_alloc(a, (s->paragraphs + 1) * sizeof(*e->paragraphs));
-    e->facts = arena_alloc(a, (s->facts + 1) * sizeof(*e->facts));
-    e->see = arena_alloc(a, (s->see + 1) * sizeof(*e->see));
-    e->links = arena_alloc(a, (s->links + 1) * sizeof(*e->links));
-    if (!e->aliases || !e->paragraphs || !e->facts || !e->see || !e->links) {
+    /* Most entries have few of these: nothing is allocated for none. */
+    e->aliases = s->aliases ? arena_alloc(a, s->aliases * sizeof(*e->aliases)) : NULL;
+    e->paragraphs = s->paragraphs ? arena_alloc(a, s->paragraphs * sizeof(*e->paragraphs)) : NULL;
+    e->facts = s->facts ? arena_alloc(a, s->facts * sizeof(*e->facts)) : NULL;
+    e->see = s->see ? arena_alloc(a, s->see * sizeof(*e->see)) : NULL;
+    e->links = s->links ? arena_alloc(a, s->links * sizeof(*e->links)) : NULL;
+    if ((s->aliases && !e->aliases) || (s->paragraphs && !e->paragraphs) ||
+        (s->facts && !e->facts) || (s->see && !e->see) || (s->links && !e->links)) {
         fail_at(ld, 0, 0, "out of memory");
         return -1;
     }
@@ -650,7 +666,10 @@ static int prepare_links(struct loader *ld)
         size_t title_len = name_len + (e->summary ? sizeof(em_dash) - 1 + summary_len : 0);
         char *title = arena_alloc(a, title_len + 1);
         static const char id_open[] = "\" data-briefing-id=\"", title_open[] = "\" title=\"";
-        size_t cap = sizeof(id_open) + strlen(e->id) + sizeof(title_open) + 6 * title_len + 3;
+        size_t cap = sizeof(id_open) + strlen(e->id) + sizeof(title_open) + 3;
+        cap += escaped_length(e->name, name_len) + (e->summary ? sizeof(em_dash) - 1 : 0);
+        if (e->summary)
+            cap += escaped_length(e->summary, summary_len);
         char *tail = arena_alloc(a, cap);
         if (!title || !tail) {
             fail_at(ld, 0, 0, "out of memory");
@@ -726,7 +745,7 @@ done:
 struct glossary *glossary_load_memory(const char *data, size_t size, const char *name,
                                       char *err, size_t errlen)
 {
-    struct loader ld = {name, data, size, err, errlen, 0, NULL};
+    struct loader ld = {name, data, size, err, errlen, 0, NULL, NULL};
     if (size > GLOSSARY_MAX_BYTES) {
         fail_at(&ld, 0, 0, "is %zu bytes; a glossary may be at most %u bytes",
                 size, GLOSSARY_MAX_BYTES);
@@ -734,8 +753,10 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
     }
     xmlInitParser();
     ld.g = calloc(1, sizeof(*ld.g));
-    if (!ld.g || !(ld.g->arena = arena_new())) {
+    ld.scratch = arena_new();
+    if (!ld.g || !ld.scratch || !(ld.g->arena = arena_new())) {
         free(ld.g);
+        arena_free(ld.scratch);
         fail_at(&ld, 0, 0, "out of memory");
         return NULL;
     }
@@ -745,6 +766,7 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
     if (doc && check_entry_attributes(&ld, xmlDocGetRootElement(doc)) == 0 && validate(&ld, doc))
         read_glossary(&ld, xmlDocGetRootElement(doc));
     xmlFreeDoc(doc);
+    arena_free(ld.scratch);
     if (ld.failed) {
         glossary_free(ld.g);
         return NULL;
@@ -754,7 +776,7 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
 
 struct glossary *glossary_load_file(const char *path, char *err, size_t errlen)
 {
-    struct loader ld = {path, NULL, 0, err, errlen, 0, NULL};
+    struct loader ld = {path, NULL, 0, err, errlen, 0, NULL, NULL};
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail_at(&ld, 0, 0, "cannot open: %s", strerror(errno));
