@@ -11,10 +11,13 @@
  * body (everything after its <h1> up to </article>) inside one document.
  * Glossaries: the demo glossary, and generated ones with exactly 10, 1,000
  * and 100,000 patterns (written to temporary files, loaded with
- * glossary_load_file like the module does, then deleted).  Each generated
- * glossary holds five entries taken from the seed (Aleksandr Lukashenko,
- * Nursultan Nazarbayev, Andrei Kobyakov, Belarus, Kazakhstan), so that it
- * finds mentions in the pages, and otherwise two-word person names.
+ * glossary_load_file like the module does, then deleted), plus one with
+ * 100,000 entries that is only loaded (the issue's load target).  Each
+ * generated glossary holds five entries taken from the seed (Aleksandr
+ * Lukashenko, Nursultan Nazarbayev, Andrei Kobyakov, Belarus, Kazakhstan,
+ * the last with a case-insensitive alias), so that it finds mentions in
+ * the pages, and otherwise two-word names ("Olga Lomineroov"); every 4th
+ * has its surname as an alias, every 8th case-insensitively.
  *
  * For every page x glossary it measures, over 64 KiB chunks into a sink
  * that counts bytes:
@@ -511,7 +514,8 @@ int main(int argc, char **argv)
         "glossary", "patterns", "ann MB/s", "ident MB/s", "ns/B>id", "x id", "x demo",
         "links", "mentions", "stream peak");
 
-    double demo_big_mbs = 0, demo_big_ns = 0, worst_ratio_big = 0, ratio_100k_big = 0;
+    double demo_big_mbs = 0, demo_big_ns = 0, ratio_100k_big = 0;
+    double t_big_gen10 = 0, t_big_gen100k = 0;
     double worst_ns_big = 0;
     for (size_t pi = 0; pi < npages; pi++) {
         const struct page *p = &pages[pi];
@@ -542,10 +546,12 @@ int main(int argc, char **argv)
                     demo_big_mbs = mbs;
                     demo_big_ns = ns;
                 }
-                if (t_an / t_demo > worst_ratio_big)
-                    worst_ratio_big = t_an / t_demo;
-                if (gl->g->npatterns == 100000)
+                if (gl->g->npatterns == 100000) {
                     ratio_100k_big = t_an / t_demo;
+                    t_big_gen100k = t_an;
+                }
+                if (gl->temporary && gl->g->npatterns == 10)
+                    t_big_gen10 = t_an;
                 if (ns > worst_ns_big)
                     worst_ns_big = ns;
             }
@@ -569,8 +575,8 @@ int main(int argc, char **argv)
     say("(load ms: median of %d loads, file to ready matcher, incl. XML parsing and RELAX NG "
         "validation;\n load max RSS: growth of the max RSS of a small child process over one "
         "load)\n", load_runs);
-    say("\nprocess max RSS: %s before loading, %s after the glossaries, %s at the end "
-        "(incl. the 50 MB page)\n",
+    say("\nprocess max RSS (getrusage): %s before loading the glossaries, %s after "
+        "loading them\n  (the 100k-entry one was freed again), %s at the end\n",
         human_bytes(rss_before_loads, a_buf, sizeof(a_buf)),
         human_bytes(rss_after_loads, b_buf, sizeof(b_buf)),
         human_bytes(max_rss(), c_buf, sizeof(c_buf)));
@@ -584,6 +590,11 @@ int main(int argc, char **argv)
         worst_ns_big, worst_ns_big <= 1.0 ? "met" : "NOT MET");
     say("  100,000 patterns vs demo      %7.2f x      target <= 1.3 x           %s\n",
         ratio_100k_big, ratio_100k_big <= 1.3 ? "met" : "NOT MET");
+    if (t_big_gen10 > 0) {
+        double r = t_big_gen100k / t_big_gen10;
+        say("  100,000 vs 10 generated       %7.2f x      (same shape)  target <= 1.3 x  %s\n",
+            r, r <= 1.3 ? "met" : "NOT MET");
+    }
     if (g100k) {
         double mb = (double)g100k->memory / 1e6;
         say("  100k glossary load            %7.0f ms     target < 1000 ms          %s\n",
@@ -591,7 +602,6 @@ int main(int argc, char **argv)
         say("  100k glossary memory          %7.1f MB     target < 50 MB            %s\n", mb,
             mb < 50 ? "met" : "NOT MET");
     }
-    (void)worst_ratio_big;
 
     for (size_t gi = 0; gi < ngls; gi++) {
         glossary_free(gls[gi].g);

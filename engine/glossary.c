@@ -38,6 +38,7 @@ struct loader {
     char *err;
     size_t errlen;
     int failed;
+    char pending[GLOSSARY_ERROR_MAX];   /* a validation error still without a place */
     struct glossary *g;
     struct arena *scratch;       /* pattern texts, freed once the matcher is built */
 };
@@ -107,10 +108,18 @@ static void on_xml_error(void *ctx, xmlErrorPtr e)
         !(e->str2 && strcmp((const char *)node->name, e->str2) == 0) &&
         strcmp((const char *)node->parent->name, e->str1) == 0)
         node = node->parent;
+    const char *message = e->message ? e->message : "invalid";
+    if (e->domain != XML_FROM_PARSER && !node && !ld->pending[0]) {
+        /* Some RELAX NG errors come without a node; the next one has it. */
+        snprintf(ld->pending, sizeof(ld->pending), "%s", message);
+        return;
+    }
+    if (ld->pending[0])
+        message = ld->pending;
     if (node && e->domain != XML_FROM_PARSER)
-        fail_at_node(ld, node, "%s", e->message ? e->message : "invalid");
+        fail_at_node(ld, node, "%s", message);
     else
-        fail_at(ld, e->line, e->int2, "%s", e->message ? e->message : "not well-formed");
+        fail_at(ld, e->line, e->int2, "%s", message);
 }
 
 /* libxml2 hands parser errors the parser context, not our data. */
@@ -144,8 +153,14 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
     (void)name;
     (void)external_id;
     (void)system_id;
-    fail_at(ld, ctxt->input->line, ctxt->input->col,
-            "a DOCTYPE is not allowed in a glossary (no DTDs, no entities)");
+    /* Name the declaration's start, which lies a little before the cursor. */
+    const xmlChar *base = ctxt->input->base, *at = ctxt->input->cur;
+    while (at > base && xmlStrncasecmp(at, (const xmlChar *)"<!DOCTYPE", 9) != 0)
+        at--;
+    long line = ctxt->input->line, col = ctxt->input->col;
+    if (xmlStrncasecmp(at, (const xmlChar *)"<!DOCTYPE", 9) == 0)
+        position_of(ld, ctxt->input->consumed + (size_t)(at - base), &line, &col);
+    fail_at(ld, line, col, "a DOCTYPE is not allowed in a glossary (no DTDs, no entities)");
     xmlStopParser(ctxt);
 }
 
@@ -194,6 +209,20 @@ static int is_web_url(const char *href)
     return strncasecmp(href, "http:", 5) == 0 || strncasecmp(href, "https:", 6) == 0;
 }
 
+/* At most one of these per entry (and exactly one name). */
+static void check_children(struct loader *ld, const xmlNode *entry, const xmlChar *id)
+{
+    static const char *const once[] = {"name", "summary", "description"};
+    for (size_t k = 0; k < sizeof(once) / sizeof(once[0]); k++) {
+        size_t seen = 0;
+        for (const xmlNode *c = entry->children; c && !ld->failed; c = c->next)
+            if (in_glossary_ns(c, once[k]) && ++seen == 2)
+                fail_at_node(ld, c, "entry \"%s\" has a second %s; it may have one", id, once[k]);
+        if (k == 0 && seen == 0)
+            fail_at_node(ld, entry, "entry \"%s\" has no name", id);
+    }
+}
+
 static void check_links(struct loader *ld, const xmlNode *entry)
 {
     for (const xmlNode *c = entry->children; c && !ld->failed; c = c->next) {
@@ -225,6 +254,8 @@ static int check_entry_attributes(struct loader *ld, const xmlNode *root)
         else if (entry_type_from_name((const char *)type, strlen((const char *)type)) < 0)
             fail_at_node(ld, c, "entry \"%s\" has type \"%s\"; the types are person, "
                          "organization, agreement, place and term", id, type);
+        if (!ld->failed)
+            check_children(ld, c, id);
         xmlFree(id);
         xmlFree(type);
         check_links(ld, c);
@@ -250,7 +281,7 @@ static int validate(struct loader *ld, xmlDocPtr doc)
         xmlRelaxNGSetValidStructuredErrors(vctxt, on_relaxng_error, ld);
         ok = xmlRelaxNGValidateDoc(vctxt, doc) == 0;
         if (!ok)
-            fail_at(ld, 0, 0, "does not match the glossary schema");
+            fail_at(ld, 0, 0, "%s", ld->pending[0] ? ld->pending : "does not match the glossary schema");
     }
     xmlRelaxNGFreeValidCtxt(vctxt);
     xmlRelaxNGFree(schema);
@@ -745,7 +776,7 @@ done:
 struct glossary *glossary_load_memory(const char *data, size_t size, const char *name,
                                       char *err, size_t errlen)
 {
-    struct loader ld = {name, data, size, err, errlen, 0, NULL, NULL};
+    struct loader ld = {name, data, size, err, errlen, 0, "", NULL, NULL};
     if (size > GLOSSARY_MAX_BYTES) {
         fail_at(&ld, 0, 0, "is %zu bytes; a glossary may be at most %u bytes",
                 size, GLOSSARY_MAX_BYTES);
@@ -776,7 +807,7 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
 
 struct glossary *glossary_load_file(const char *path, char *err, size_t errlen)
 {
-    struct loader ld = {path, NULL, 0, err, errlen, 0, NULL, NULL};
+    struct loader ld = {path, NULL, 0, err, errlen, 0, "", NULL, NULL};
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail_at(&ld, 0, 0, "cannot open: %s", strerror(errno));

@@ -603,9 +603,9 @@ expect "a page with no linkable mention comes out byte-identical" 0 "$T/none.htm
 # behaviour; with -fno-sanitize-recover the run aborts.
 #   input:    briefing annotate -g data/glossary.xml EMPTY_FILE   (also from stdin)
 #   expected: exit 0, no output, nothing on stderr
-#   actual (build/briefing-san): exit 1, stderr "engine/annotator.c:783:5:
+#   actual (build/briefing-san): exit 1, stderr "engine/annotator.c:LINE:5:
 #             runtime error: null pointer passed as argument 2, which is
-#             declared to never be null"
+#             declared to never be null" (LINE: that memcpy in sniff())
 : >"$T/empty.html"
 run "$B" annotate -g "$G" "$T/empty.html"
 expect "an empty file gives empty output" 0 "$T/empty" "$T/empty"

@@ -370,9 +370,9 @@ static void names(void **state)
 {
     (void)state;
     rejected(HEAD "<entry id=\"a\" type=\"person\">\n  <alias>Alpha</alias>\n</entry>\n" TAIL,
-             "test.xml:2:1: Expecting an element name, got nothing");
+             "test.xml:2:1: entry \"a\" has no name");
     rejected(HEAD ENTRY_A "<entry id=\"b\" type=\"person\">\n  <summary>x</summary>\n</entry>\n" TAIL,
-             "test.xml:3:1: Expecting an element name, got nothing");
+             "test.xml:3:1: entry \"b\" has no name");
     rejected(HEAD "<entry id=\"a\" type=\"person\">\n  <name></name>\n</entry>\n" TAIL,
              "test.xml:3:3: empty name: a pattern needs at least one character");
     rejected(HEAD "<entry id=\"a\" type=\"person\">\n  <name>\xC2\xA0 \t</name>\n</entry>\n" TAIL,
