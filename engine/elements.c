@@ -126,9 +126,10 @@ const struct element_info *element_lookup(const char *name, size_t len)
     size_t lo = 0, hi = sizeof(elements) / sizeof(elements[0]);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
-        int c = strncmp(name, elements[mid].name, len);
-        if (c == 0 && elements[mid].name[len] != '\0')
-            c = -1;
+        size_t known = strlen(elements[mid].name);
+        int c = memcmp(name, elements[mid].name, len < known ? len : known);
+        if (c == 0)
+            c = (len > known) - (len < known);
         if (c == 0)
             return &elements[mid];
         if (c < 0)
