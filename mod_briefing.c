@@ -357,6 +357,7 @@ typedef struct {
     struct annotate_config *config;
     apr_bucket_brigade *out;
     ap_filter_t *f;
+    apr_status_t downstream;             /* the error a later filter returned */
 } briefing_filter_ctx;
 
 static int write_out(void *data, const char *p, size_t n)
@@ -364,7 +365,8 @@ static int write_out(void *data, const char *p, size_t n)
     briefing_filter_ctx *ctx = data;
     /* Copied into heap buckets: nothing handed on may point into a
      * glossary version or into the annotator's buffers. */
-    return apr_brigade_write(ctx->out, ap_filter_flush, ctx->f->next, p, n) == APR_SUCCESS ? 0 : -1;
+    ctx->downstream = apr_brigade_write(ctx->out, ap_filter_flush, ctx->f->next, p, n);
+    return ctx->downstream == APR_SUCCESS ? 0 : -1;
 }
 
 static apr_status_t free_filter_ctx(void *data)
@@ -423,10 +425,16 @@ static apr_status_t pass_on(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
+/* The annotator stops only when writing out failed. */
+static apr_status_t failed(const briefing_filter_ctx *ctx)
+{
+    return ctx->downstream != APR_SUCCESS ? ctx->downstream : APR_EGENERAL;
+}
+
 static apr_status_t flush_out(ap_filter_t *f, briefing_filter_ctx *ctx)
 {
     if (ctx->annotator && annotator_flush(ctx->annotator))
-        return APR_EGENERAL;
+        return failed(ctx);
     APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_flush_create(f->c->bucket_alloc));
     apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
     apr_brigade_cleanup(ctx->out);
@@ -462,7 +470,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (APR_BUCKET_IS_METADATA(e)) {
             if (APR_BUCKET_IS_EOS(e) && ctx->annotator) {
                 if (annotator_finish(ctx->annotator))
-                    return APR_EGENERAL;
+                    return failed(ctx);
                 const struct annotate_stats *st = annotator_stats(ctx->annotator);
                 ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
                               "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
@@ -470,7 +478,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 free_filter_ctx(ctx);
             } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
                        annotator_flush(ctx->annotator)) {
-                return APR_EGENERAL;
+                return failed(ctx);
             }
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
@@ -495,7 +503,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (rv != APR_SUCCESS)
             return rv;
         if (ctx->annotator && annotator_write(ctx->annotator, data, len))
-            return APR_EGENERAL;
+            return failed(ctx);
         apr_bucket_delete(e);
     }
     if (APR_BRIGADE_EMPTY(ctx->out))

@@ -752,8 +752,14 @@ static int annotate_chunk(struct annotator *a, const unsigned char *p, size_t n)
         tokenizer_feed(&a->tok, p, n);
         put_settled(a);
     }
-    if (keep_rest(a) && !a->error)
-        a->error = -1;
+    if (keep_rest(a) && !a->error) {
+        /* Out of memory to hold text back: give up annotating, never the
+         * page.  The rest passes through as it is. */
+        put_input(a, a->chunk_start + a->chunk_len);
+        a->chunk_start += a->chunk_len;
+        a->mode = MODE_PASS;
+        a->stats.passed_through = 1;
+    }
     return a->error;
 }
 

@@ -6,6 +6,14 @@ export DEBIAN_FRONTEND=noninteractive
 if [ "$(id -u)" -ne 0 ]; then
     exec sudo "$0" "$@"
 fi
+# Installing apache2 must not start the stock service: the tests start
+# their own servers on free loopback ports.
+policy=/usr/sbin/policy-rc.d
+if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' > "$policy"
+    chmod +x "$policy"
+    trap 'rm -f "$policy"' EXIT
+fi
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config ca-certificates \
