@@ -30,12 +30,18 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 
 APXS    ?= apxs
-MODULE_SRC := mod_briefing.c module/glossary_store.c
+MODULE_SRC := mod_briefing.c module/glossary_store.c $(B)/assets.c
 
 .PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration valgrind bench clean
 all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so
 
 # The module links the engine in, so one .so and one XML file suffice.
+# The stylesheet and script of the glossary pages and hover cards, as C strings.
+$(B)/assets.c: assets/briefing.css assets/briefing.js | $(B)
+	{ echo '/* Generated from assets/. */'; \
+	  for f in css js; do echo "const char briefing_$$f[] ="; \
+	    sed 's/\\/\\\\/g; s/"/\\"/g; s/^/"/; s/$$/\\n"/' assets/briefing.$$f; echo ';'; done; } > $@
+
 $(B)/mod_briefing.so: $(MODULE_SRC) module/*.h engine/*.h $(B)/libbriefing.a
 	$(APXS) -c -o $(B)/mod_briefing.la -Wc,-std=gnu11 -Wc,-Wall -Wc,-Wextra -Wc,-Werror \
 	  -I engine -I . $(XML_CFLAGS) $(MODULE_SRC) $(B)/libbriefing.a $(XML_LIBS) >$(B)/apxs.log 2>&1 \

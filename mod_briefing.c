@@ -19,11 +19,18 @@
 #include "annotator.h"
 #include "charset.h"
 #include "glossary.h"
+#include "pages.h"
 #include "module/glossary_store.h"
 
 #define BRLOGNO(n) "BR" #n ": "
 #define UNSET -1
 #define FILTER_NAME "BRIEFING"
+#define HANDLER_NAME "briefing-glossary"
+#define PAGE_NOTE "briefing-glossary-page"
+
+/* Built from assets/ by the Makefile; dated by the start of the server. */
+extern const char briefing_css[], briefing_js[];
+static apr_time_t assets_time;
 
 module AP_MODULE_DECLARE_DATA briefing_module;
 
@@ -322,6 +329,8 @@ static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
         return "BriefingAnnotate Off";
     if (r->main)
         return "a subrequest (its output is annotated with the main request's)";
+    if (apr_table_get(r->notes, PAGE_NOTE))
+        return "a glossary page";
     if (r->header_only)
         return "a HEAD request";
     if (r->status != HTTP_OK)
@@ -388,6 +397,13 @@ static const char *const *list_of(const apr_array_header_t *a, apr_pool_t *p)
     return list;
 }
 
+static const char *link_base(const briefing_dir_conf *c, apr_pool_t *p)
+{
+    const char *base = c->link_base ? c->link_base : "/glossary/";
+    size_t n = strlen(base);
+    return n && base[n - 1] == '/' ? base : apr_pstrcat(p, base, "/", NULL);
+}
+
 static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf *c,
                                          briefing_request *req)
 {
@@ -400,6 +416,11 @@ static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf
         .skip = list_of(c->skip, r->pool),
         .scope = list_of(c->scope, r->pool),
         .link_base = c->link_base,
+        .before_first_link = c->assets != 1 ? NULL :
+            apr_psprintf(r->pool, "<link rel=\"stylesheet\" href=\"%sbriefing.css\">"
+                         "<script src=\"%sbriefing.js\" defer></script>",
+                         ap_escape_html(r->pool, link_base(c, r->pool)),
+                         ap_escape_html(r->pool, link_base(c, r->pool))),
         /* The header's charset wins; without one, the page's meta decides. */
         .sniff_charset = !charset_from_content_type(r->content_type, label, sizeof(label)),
     };
@@ -513,6 +534,113 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     return rv;
 }
 
+/* ---- the glossary pages ---- */
+
+/* The decoded value of the `q` query parameter, or NULL. */
+static const char *query_param(request_rec *r)
+{
+    char *last;
+    for (char *pair = r->args ? apr_strtok(apr_pstrdup(r->pool, r->args), "&", &last) : NULL;
+         pair; pair = apr_strtok(NULL, "&", &last)) {
+        if (strncmp(pair, "q=", 2) == 0) {
+            char *value = pair + 2;
+            return ap_unescape_urlencoded(value) == OK ? value : NULL;
+        }
+    }
+    return NULL;
+}
+
+static apr_uint64_t hash_text(const char *s)
+{
+    apr_uint64_t h = 0xcbf29ce484222325ull;
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
+    return h;
+}
+
+/* Sets the validators and answers a conditional request; OK to go on. */
+static int validate(request_rec *r, const char *etag, apr_time_t mtime)
+{
+    apr_table_setn(r->headers_out, "ETag", etag);
+    ap_update_mtime(r, mtime);
+    ap_set_last_modified(r);
+    return ap_meets_conditions(r);
+}
+
+static int send_asset(request_rec *r, const char *body, const char *type)
+{
+    ap_set_content_type(r, type);
+    int rc = validate(r, apr_psprintf(r->pool, "\"a%016" APR_UINT64_T_HEX_FMT "\"", hash_text(body)),
+                      ap_rationalize_mtime(r, assets_time));
+    if (rc != OK)
+        return rc;
+    apr_table_setn(r->headers_out, "Cache-Control", "max-age=3600");
+    if (!r->header_only)
+        ap_rputs(body, r);
+    return OK;
+}
+
+static int briefing_handler(request_rec *r)
+{
+    if (!r->handler || strcmp(r->handler, HANDLER_NAME))
+        return DECLINED;
+    const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
+    r->allowed |= AP_METHOD_BIT << M_GET;
+    if (r->method_number != M_GET)
+        return HTTP_METHOD_NOT_ALLOWED;
+    apr_table_setn(r->notes, PAGE_NOTE, "1");
+    const char *base = link_base(c, r->pool);
+    const char *rest = strncmp(r->uri, base, strlen(base)) == 0 ? r->uri + strlen(base)
+                                                              : strrchr(r->uri, '/') + 1;
+    if (!strcmp(rest, "briefing.css"))
+        return send_asset(r, briefing_css, "text/css; charset=utf-8");
+    if (!strcmp(rest, "briefing.js"))
+        return send_asset(r, briefing_js, "text/javascript; charset=utf-8");
+    if (!c->glossary) {
+        ap_log_rerror(APLOG_MARK, APLOG_ERR, 0, r, BRLOGNO(0301)
+                      "SetHandler " HANDLER_NAME " at %s but no BriefingGlossary applies", r->uri);
+        return HTTP_NOT_FOUND;
+    }
+    const briefing_request *req = request_state(r, c);
+    const struct glossary *g = req->version->glossary;
+    size_t n = strlen(rest);
+    int json = n > 5 && !strcmp(rest + n - 5, ".json");
+    const char *id = apr_pstrndup(r->pool, rest, json ? n - 5 : n);
+    const struct entry *e = *id && !strchr(id, '/') ? glossary_find(g, id, strlen(id)) : NULL;
+    int index = !*rest || !strcmp(rest, "index.json");
+    if (!index && !e)
+        r->status = HTTP_NOT_FOUND;
+    ap_set_content_type(r, json ? "application/json" : "text/html; charset=utf-8");
+    if (r->status == HTTP_OK) {
+        int rc = validate(r, apr_psprintf(r->pool, "\"g%016" APR_UINT64_T_HEX_FMT "\"",
+                                          (apr_uint64_t)g->content_hash),
+                          ap_rationalize_mtime(r, req->version->mtime));
+        if (rc != OK)
+            return rc;
+    }
+    struct strbuf page;
+    sb_init(&page);
+    if (index && json)
+        json_index(g, base, &page);
+    else if (index)
+        page_index(g, base, query_param(r), &page);
+    else if (e && json)
+        json_entry(g, e, base, &page);
+    else if (e)
+        page_entry(g, e, base, &page);
+    else if (json)
+        sb_puts(&page, "{\"error\":\"no such entry\"}\n");
+    else
+        page_not_found(g, id, base, &page);
+    apr_status_t rv = APR_SUCCESS;
+    if (page.failed)
+        rv = APR_ENOMEM;
+    else if (!r->header_only)
+        rv = ap_rwrite(page.data, (int)page.len, r) < 0 ? APR_EGENERAL : APR_SUCCESS;
+    sb_release(&page);
+    return rv == APR_ENOMEM ? HTTP_INTERNAL_SERVER_ERROR : OK;
+}
+
 /* ---- hooks ---- */
 
 static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp)
@@ -522,6 +650,7 @@ static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     (void)ptemp;
     /* Once per process and never cleaned up: other modules share libxml2. */
     xmlInitParser();
+    assets_time = apr_time_now();
     return OK;
 }
 
@@ -538,6 +667,7 @@ static void briefing_register_hooks(apr_pool_t *p)
     ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(briefing_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_handler(briefing_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_output_filter(FILTER_NAME, briefing_filter, NULL, AP_FTYPE_RESOURCE);
 }
 

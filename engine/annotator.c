@@ -32,6 +32,7 @@ struct annotate_config {
     size_t nscope;
     char *href_open;          /* `" href="` and the escaped link base */
     size_t href_open_len;
+    char *before_first_link;
     int sniff_charset;
 };
 
@@ -100,6 +101,7 @@ void annotate_config_free(struct annotate_config *c)
     free(c->skip);
     free_scope(c);
     free(c->href_open);
+    free(c->before_first_link);
     free(c);
 }
 
@@ -183,6 +185,11 @@ struct annotate_config *annotate_config_new(const struct annotate_options *o,
     c->max_links = o->max_links;
     c->type_mask = o->type_mask ? o->type_mask : (1u << ENTRY_TYPE_COUNT) - 1;
     c->sniff_charset = o->sniff_charset;
+    if (o->before_first_link && !(c->before_first_link = strdup(o->before_first_link))) {
+        snprintf(err, errlen, "out of memory");
+        annotate_config_free(c);
+        return NULL;
+    }
     if (configure_lists(c, o, err, errlen) || configure_link_base(c, o->link_base, err, errlen)) {
         annotate_config_free(c);
         return NULL;
@@ -270,6 +277,8 @@ static void put_mentions(struct annotator *a)
             (a->c->mentions == MENTIONS_FIRST && is_linked(a, m->entry)))
             continue;
         put_input(a, m->start);
+        if (!a->stats.links && a->c->before_first_link)
+            put(a, a->c->before_first_link, strlen(a->c->before_first_link));
         put(a, class_open, sizeof(class_open) - 1);
         put(a, entry_type_names[e->type], strlen(entry_type_names[e->type]));
         put(a, a->c->href_open, a->c->href_open_len);

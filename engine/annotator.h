@@ -23,6 +23,9 @@ struct annotate_options {
     const char *const *scope;    /* NULL or empty: the whole page */
     const char *link_base;       /* NULL: "/glossary/" */
     int sniff_charset;           /* read <meta charset> in the first 1024 bytes */
+    /* Markup written once, before a page's first link (the stylesheet and
+     * script of the hover cards); pages without links stay unchanged. */
+    const char *before_first_link;
 };
 
 extern const char *const annotate_default_skip[];

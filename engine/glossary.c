@@ -481,6 +481,37 @@ static int allocate_entry(struct loader *ld, struct entry *e, const struct entry
     return 0;
 }
 
+static int set_search_names(struct loader *ld, struct entry *e)
+{
+    size_t total = strlen(e->name) + 1;
+    for (size_t i = 0; i < e->naliases; i++)
+        total += strlen(e->aliases[i].text) + 1;
+    char *joined = malloc(total), *at = joined;
+    if (!joined) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    at += sprintf(at, "%s", e->name);
+    for (size_t i = 0; i < e->naliases; i++)
+        at += sprintf(at, "|%s", e->aliases[i].text);
+    e->search_names = fold_text(ld->g->arena, joined, 1, NULL);
+    free(joined);
+    if (!e->search_names) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    return 0;
+}
+
+char *glossary_fold(const char *s)
+{
+    struct arena *a = arena_new();
+    char *folded = a ? fold_text(a, s, 1, NULL) : NULL;
+    char *copy = folded ? strdup(folded) : NULL;
+    arena_free(a);
+    return copy;
+}
+
 /* `see` elements wait until every id is known. */
 struct see_list {
     struct see_ref { uint32_t entry; const xmlNode *node; } *items;
@@ -550,7 +581,7 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             l->text = node_text(ld, c, 1);
         }
     }
-    return ld->failed ? -1 : 0;
+    return ld->failed ? -1 : set_search_names(ld, e);
 }
 
 struct id_slot {
@@ -588,6 +619,26 @@ static int index_ids(struct loader *ld, const xmlNode **entry_nodes)
     return ld->failed ? -1 : 0;
 }
 
+/* Entries in A-Z order of their folded names, for the index page. */
+static int index_names(struct loader *ld)
+{
+    struct glossary *g = ld->g;
+    struct id_slot *slots = malloc((g->nentries + 1) * sizeof(*slots));
+    g->by_name = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*g->by_name));
+    if (!slots || !g->by_name) {
+        free(slots);
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    for (size_t i = 0; i < g->nentries; i++)
+        slots[i] = (struct id_slot){g->entries[i].search_names, (uint32_t)i};
+    qsort(slots, g->nentries, sizeof(*slots), compare_id_slots);
+    for (size_t i = 0; i < g->nentries; i++)
+        g->by_name[i] = slots[i].index;
+    free(slots);
+    return 0;
+}
+
 const struct entry *glossary_find(const struct glossary *g, const char *id, size_t idlen)
 {
     size_t lo = 0, hi = g->nentries;
@@ -619,7 +670,22 @@ static int resolve_see(struct loader *ld, const struct see_list *sl)
         }
         struct entry *e = &g->entries[sl->items[i].entry];
         e->see[e->nsee++] = (uint32_t)(target - g->entries);
+        g->entries[e->see[e->nsee - 1]].nseen_by++;
     }
+    /* The other direction, for "related" on both entries' pages. */
+    for (size_t i = 0; i < g->nentries; i++) {
+        struct entry *e = &g->entries[i];
+        if (e->nseen_by && !(e->seen_by = arena_alloc(g->arena, e->nseen_by * sizeof(*e->seen_by)))) {
+            fail_at(ld, 0, 0, "out of memory");
+            return -1;
+        }
+        e->nseen_by = 0;
+    }
+    for (size_t i = 0; i < g->nentries; i++)
+        for (size_t k = 0; k < g->entries[i].nsee; k++) {
+            struct entry *target = &g->entries[g->entries[i].see[k]];
+            target->seen_by[target->nseen_by++] = (uint32_t)i;
+        }
     return 0;
 }
 
@@ -762,8 +828,9 @@ static int read_glossary(struct loader *ld, const xmlNode *root)
         g->count_by_type[g->entries[index].type]++;
         index++;
     }
-    if (index_ids(ld, entry_nodes) || resolve_see(ld, &sl) || check_duplicates(ld, &pl) ||
-        prepare_links(ld))
+    g->lang = node_attr(ld, root, "lang", (const char *)XML_XML_NAMESPACE);
+    if (index_ids(ld, entry_nodes) || index_names(ld) || resolve_see(ld, &sl) ||
+        check_duplicates(ld, &pl) || prepare_links(ld))
         goto done;
     build_matcher(ld, &pl);
 done:

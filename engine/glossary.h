@@ -48,6 +48,10 @@ struct entry {
     size_t nfacts;
     uint32_t *see;          /* indexes into the glossary's entries */
     size_t nsee;
+    uint32_t *seen_by;      /* entries whose `see` names this one */
+    size_t nseen_by;
+    /* Name and aliases, case-folded, separated by '|': for filtering. */
+    const char *search_names;
     struct entry_link *links;
     size_t nlinks;
     /* The end of the link's start tag: `" data-briefing-id="ID" title="…">`,
@@ -62,6 +66,8 @@ struct glossary {
     struct entry *entries;          /* in file order */
     size_t nentries;
     uint32_t *by_id;                /* entry indexes sorted by id */
+    uint32_t *by_name;              /* entry indexes sorted by folded name */
+    const char *lang;               /* the root's xml:lang, or NULL */
     size_t count_by_type[ENTRY_TYPE_COUNT];
     size_t npatterns;
     struct matcher *matcher;
@@ -77,6 +83,9 @@ void glossary_free(struct glossary *g);
 const struct entry *glossary_find(const struct glossary *g, const char *id, size_t idlen);
 /* Bytes held by the loaded glossary. */
 size_t glossary_memory(const struct glossary *g);
+
+/* Case-folds and whitespace-folds UTF-8 text into a malloc'd string. */
+char *glossary_fold(const char *s);
 
 /* Writes s[0..n) with & < > " escaped into out (which must hold 6 * n
  * bytes); returns the length written. */

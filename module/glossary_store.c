@@ -67,7 +67,7 @@ static int same_state(const struct file_state *a, const struct file_state *b)
            a->ctime == b->ctime;
 }
 
-static struct glossary_version *new_version(struct glossary *g)
+static struct glossary_version *new_version(struct glossary *g, apr_time_t mtime)
 {
     struct glossary_version *v = calloc(1, sizeof(*v));
     if (!v)
@@ -75,6 +75,7 @@ static struct glossary_version *new_version(struct glossary *g)
     v->glossary = g;
     v->refs = 1;
     v->loaded = apr_time_now();
+    v->mtime = mtime;
     return v;
 }
 
@@ -88,9 +89,9 @@ static void unref(struct glossary_version *v)
 }
 
 /* Installs a freshly loaded glossary as the slot's current version. */
-static int install(struct glossary_slot *slot, struct glossary *g)
+static int install(struct glossary_slot *slot, struct glossary *g, apr_time_t mtime)
 {
-    struct glossary_version *v = new_version(g);
+    struct glossary_version *v = new_version(g, mtime);
     if (!v)
         return -1;
     struct glossary_version *old = slot->current;
@@ -124,7 +125,7 @@ struct glossary_slot *glossary_store_open(const char *path, char *err, size_t er
         slot->next = slots;
         slots = slot;
     }
-    if (install(slot, g)) {
+    if (install(slot, g, st.mtime)) {
         glossary_free(g);
         snprintf(err, errlen, "%s: out of memory", path);
         return NULL;
@@ -156,7 +157,7 @@ static void *reload_thread(void *arg)
     char err[GLOSSARY_ERROR_MAX];
     struct glossary *g = glossary_load_file(slot->path, err, sizeof(err));
     store_lock();
-    int installed = g && install(slot, g) == 0;
+    int installed = g && install(slot, g, job->st.mtime) == 0;
     size_t entries = installed ? g->nentries : 0;
     slot->loading = 0;
     store_unlock();

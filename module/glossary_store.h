@@ -13,6 +13,7 @@ struct glossary_version {
     struct glossary *glossary;
     unsigned refs;               /* the slot's own, plus one per request */
     apr_time_t loaded;
+    apr_time_t mtime;            /* of the file it was loaded from */
 };
 
 struct glossary_slot;

@@ -119,6 +119,26 @@ class Httpd:
         with open(self.path("run", "httpd.pid")) as f:
             return int(f.read().strip())
 
+    def wait_pid(self, timeout=10):
+        """The parent's pid, once it has written its PidFile (which may come
+        a little after the port listens)."""
+        deadline = time.time() + timeout
+        while True:
+            try:
+                return self.pid()
+            except (OSError, ValueError):
+                if time.time() > deadline:
+                    raise
+                time.sleep(0.05)
+
+    def children(self):
+        """Pids of the parent's child processes (workers, and mod_cgid's
+        daemon)."""
+        return child_pids(self.wait_pid())
+
+    def log_lines(self, needle=""):
+        return [line for line in self.error_log().splitlines() if needle in line]
+
     def graceful(self):
         subprocess.run([APACHE, "-f", self.path("httpd.conf"), "-k", "graceful"], check=True,
                        capture_output=True)
@@ -171,3 +191,46 @@ class Httpd:
 def read(rel):
     with open(os.path.join(REPO, rel), "rb") as f:
         return f.read()
+
+
+def child_pids(parent):
+    pids = []
+    for name in os.listdir("/proc"):
+        if not name.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % name) as f:
+                stat = f.read()
+        except OSError:
+            continue
+        # pid (comm) state ppid ...: comm may hold spaces, so split after ')'.
+        if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+            pids.append(int(name))
+    return sorted(pids)
+
+
+def proc_status(pid):
+    """The kB figures of /proc/PID/status (VmRSS, VmHWM, ...), or {} when the
+    process is gone."""
+    out = {}
+    try:
+        with open("/proc/%d/status" % pid) as f:
+            for line in f:
+                key, _, value = line.partition(":")
+                parts = value.split()
+                if len(parts) == 2 and parts[1] == "kB":
+                    out[key] = int(parts[0])
+    except OSError:
+        pass
+    return out
+
+
+def single_child(mpm):
+    """Directives that keep one serving child process, so that per-process
+    state (such as a loaded glossary) is deterministic.  Under prefork that
+    child serves one connection at a time."""
+    if mpm == "prefork":
+        return ("StartServers 1\nMinSpareServers 1\nMaxSpareServers 1\n"
+                "ServerLimit 1\nMaxRequestWorkers 1\n")
+    return ("StartServers 1\nServerLimit 1\nThreadsPerChild 25\nMaxRequestWorkers 25\n"
+            "MinSpareThreads 1\nMaxSpareThreads 25\n")
