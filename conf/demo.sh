@@ -4,7 +4,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-demo="$top/build/demo"
+demo="${DEMO_DIR:-$top/build/demo}"
 port=${PORT:-8080}
 conf="$demo/httpd.conf"
 case "${1:-start}" in
@@ -45,6 +45,7 @@ BriefingReloadInterval 2
 <Directory "$top/htdocs">
     Require all granted
     BriefingAnnotate On
+    BriefingAssets On
 </Directory>
 AddOutputFilterByType DEFLATE text/html text/css application/javascript application/json
 <Location "/glossary/">

@@ -56,10 +56,13 @@ static void fail_at(struct loader *ld, long line, long col, const char *fmt, ...
     va_start(ap, fmt);
     vsnprintf(ld->err + n, ld->errlen - (size_t)n, fmt, ap);
     va_end(ap);
-    /* libxml2's messages end with a newline. */
+    /* libxml2's messages end with a newline and some have one inside;
+     * an error is one line in a log. */
     size_t len = strlen(ld->err);
     while (len && (ld->err[len - 1] == '\n' || ld->err[len - 1] == ' '))
         ld->err[--len] = '\0';
+    for (char *nl = strchr(ld->err, '\n'); nl; nl = strchr(nl, '\n'))
+        *nl = ' ';
 }
 
 /* Line and column (in characters, from 1) of a byte offset. */

@@ -160,6 +160,16 @@ static void settle_open(struct match_stream *s, int boundary_after)
         for (size_t i = 0; i < s->nopen; i++) {
             if (s->open[i].first < s->committed_end)
                 continue;
+            /* Of two candidates that start together only the longer can
+             * ever win, so one per start is kept: at most a window's worth. */
+            size_t k = 0;
+            while (k < s->nready && s->ready[k].first != s->open[i].first)
+                k++;
+            if (k < s->nready) {
+                if (s->open[i].last > s->ready[k].last)
+                    s->ready[k] = s->open[i];
+                continue;
+            }
             if (reserve((void **)&s->ready, &s->ready_cap, s->nready + 1,
                         sizeof(*s->ready), MATCH_CANDIDATES_MAX))
                 break;
