@@ -32,7 +32,7 @@ SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 APXS    ?= apxs
 MODULE_SRC := mod_briefing.c module/glossary_store.c $(B)/assets.c
 
-.PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration valgrind bench clean
+.PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration test-browser valgrind bench clean
 all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so
 
 # The module links the engine in, so one .so and one XML file suffice.
@@ -86,7 +86,11 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-integration test-asan valgrind
+test: test-unit test-cli test-integration test-browser test-asan valgrind
+
+# Debian's Chromium driven by playwright-core against the demo server.
+test-browser: $(B)/mod_briefing.so
+	@cd tests/browser && npm ci --no-audit --no-fund --loglevel=error >/dev/null && node --test
 
 test-integration: $(B)/mod_briefing.so
 	@/usr/bin/python3 -m pytest -q tests/integration

@@ -18,4 +18,7 @@ apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
     build-essential pkg-config ca-certificates \
     libxml2-dev libxml2-utils libcmocka-dev valgrind \
-    apache2 apache2-dev curl python3 python3-pytest >/dev/null
+    apache2 apache2-dev curl python3 python3-pytest \
+    chromium fonts-dejavu-core >/dev/null
+# The browser tests drive Chromium with playwright-core from the npm registry.
+command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

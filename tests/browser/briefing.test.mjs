@@ -58,7 +58,9 @@ after(async () => {
 
 async function page(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
-  return { context, page: await context.newPage() };
+  const p = await context.newPage();
+  p.setDefaultTimeout(5000);
+  return { context, page: p };
 }
 
 test('the article links every entity once, and nothing in headline, nav or footer', async () => {

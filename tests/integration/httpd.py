@@ -147,10 +147,19 @@ class Httpd:
         if not self.started:
             return
         try:
-            pid = self.pid()
+            pid = self.wait_pid(timeout=5)
         except (OSError, ValueError):
             pid = None
-        subprocess.run([APACHE, "-f", self.path("httpd.conf"), "-k", "stop"], capture_output=True)
+        r = subprocess.run([APACHE, "-f", self.path("httpd.conf"), "-k", "stop"],
+                           capture_output=True)
+        if r.returncode != 0 and pid:
+            # `-k stop` processes the configuration before it signals, and
+            # refuses when it no longer does (say a glossary left broken on
+            # disk): send the parent what `-k stop` would.
+            try:
+                os.kill(pid, signal.SIGTERM)
+            except OSError:
+                pass
         deadline = time.time() + 10
         while pid and time.time() < deadline:
             try:
@@ -160,7 +169,16 @@ class Httpd:
                 break
         else:
             if pid:
-                os.kill(pid, signal.SIGKILL)
+                # The parent has its own session (it detaches): kill its
+                # whole process group, so that no child outlives it.
+                try:
+                    pgid = os.getpgid(pid)
+                    if pgid == pid and pgid != os.getpgrp():
+                        os.killpg(pgid, signal.SIGKILL)
+                    else:
+                        os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
         self.started = False
 
     def cleanup(self):
