@@ -3,10 +3,9 @@
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-enum uc_class uc_classify(uint32_t cp)
+
+enum uc_class uc_classify_slow(uint32_t cp)
 {
-    if (cp < 0x80)
-        return (enum uc_class)uc_ascii_class[cp];
     size_t lo = 0, hi = COUNT(uc_class_ranges);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;
@@ -20,10 +19,8 @@ enum uc_class uc_classify(uint32_t cp)
     return UC_BOUNDARY;
 }
 
-uint32_t uc_fold(uint32_t cp)
+uint32_t uc_fold_slow(uint32_t cp)
 {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
     size_t lo = 0, hi = COUNT(uc_fold_runs);
     while (lo < hi) {
         size_t mid = (lo + hi) / 2;

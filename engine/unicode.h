@@ -12,8 +12,22 @@ enum uc_class {
     UC_SPACE = 2      /* ASCII whitespace and space separators (Zs) */
 };
 
-enum uc_class uc_classify(uint32_t cp);
-uint32_t uc_fold(uint32_t cp);
+enum uc_class uc_classify_slow(uint32_t cp);
+uint32_t uc_fold_slow(uint32_t cp);
+extern const unsigned char uc_ascii_classes[128];
+
+/* ASCII, the common case, is a table lookup here; the rest a search. */
+static inline enum uc_class uc_classify(uint32_t cp)
+{
+    return cp < 0x80 ? (enum uc_class)uc_ascii_classes[cp] : uc_classify_slow(cp);
+}
+
+static inline uint32_t uc_fold(uint32_t cp)
+{
+    if (cp < 0x80)
+        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
+    return uc_fold_slow(cp);
+}
 
 /* Decodes one UTF-8 sequence from s[0..n).  Returns its length; 0 when
  * s[0..n) is a valid but incomplete start; -1 when s[0] begins no valid

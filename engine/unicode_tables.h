@@ -2,7 +2,7 @@
 #ifndef BRIEFING_UNICODE_TABLES_H
 #define BRIEFING_UNICODE_TABLES_H
 
-static const unsigned char uc_ascii_class[128] = {
+const unsigned char uc_ascii_classes[128] = {
     0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 0, 2, 2, 0, 0,
     0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
     2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
