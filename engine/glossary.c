@@ -3,6 +3,7 @@
 #include "unicode.h"
 
 #include <errno.h>
+#include <stddef.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -587,59 +588,58 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
     return ld->failed ? -1 : set_search_names(ld, e);
 }
 
-struct id_slot {
-    const char *id;
+struct sort_slot {
+    const char *key;
     uint32_t index;
 };
 
-static int compare_id_slots(const void *x, const void *y)
+static int compare_slots(const void *x, const void *y)
 {
-    return strcmp(((const struct id_slot *)x)->id, ((const struct id_slot *)y)->id);
+    return strcmp(((const struct sort_slot *)x)->key, ((const struct sort_slot *)y)->key);
+}
+
+/* Entry indexes in the order of a string each entry has (at `key_offset`
+ * in struct entry), into a new array in the arena.  Stable for equal keys
+ * is not needed: ids are unique, names only order the index page. */
+static uint32_t *sort_entries(struct loader *ld, size_t key_offset)
+{
+    struct glossary *g = ld->g;
+    struct sort_slot *slots = malloc((g->nentries + 1) * sizeof(*slots));
+    uint32_t *order = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*order));
+    if (!slots || !order) {
+        free(slots);
+        fail_at(ld, 0, 0, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < g->nentries; i++)
+        slots[i] = (struct sort_slot){*(const char **)((const char *)&g->entries[i] + key_offset),
+                                      (uint32_t)i};
+    qsort(slots, g->nentries, sizeof(*slots), compare_slots);
+    for (size_t i = 0; i < g->nentries; i++)
+        order[i] = slots[i].index;
+    free(slots);
+    return order;
 }
 
 /* Sorts the ids for lookup and rejects a repeated one. */
 static int index_ids(struct loader *ld, const xmlNode **entry_nodes)
 {
     struct glossary *g = ld->g;
-    struct id_slot *slots = malloc((g->nentries + 1) * sizeof(*slots));
-    g->by_id = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*g->by_id));
-    if (!slots || !g->by_id) {
-        free(slots);
-        fail_at(ld, 0, 0, "out of memory");
+    if (!(g->by_id = sort_entries(ld, offsetof(struct entry, id))))
         return -1;
+    for (size_t i = 1; i < g->nentries && !ld->failed; i++) {
+        uint32_t a = g->by_id[i - 1], b = g->by_id[i];
+        if (strcmp(g->entries[a].id, g->entries[b].id) == 0)
+            fail_at_node(ld, entry_nodes[a > b ? a : b], "duplicate id \"%s\"", g->entries[b].id);
     }
-    for (size_t i = 0; i < g->nentries; i++)
-        slots[i] = (struct id_slot){g->entries[i].id, (uint32_t)i};
-    qsort(slots, g->nentries, sizeof(*slots), compare_id_slots);
-    for (size_t i = 0; i < g->nentries; i++) {
-        g->by_id[i] = slots[i].index;
-        if (i > 0 && strcmp(slots[i - 1].id, slots[i].id) == 0) {
-            uint32_t later = slots[i].index > slots[i - 1].index ? slots[i].index : slots[i - 1].index;
-            fail_at_node(ld, entry_nodes[later], "duplicate id \"%s\"", slots[i].id);
-        }
-    }
-    free(slots);
     return ld->failed ? -1 : 0;
 }
 
 /* Entries in A-Z order of their folded names, for the index page. */
 static int index_names(struct loader *ld)
 {
-    struct glossary *g = ld->g;
-    struct id_slot *slots = malloc((g->nentries + 1) * sizeof(*slots));
-    g->by_name = arena_alloc(g->arena, (g->nentries + 1) * sizeof(*g->by_name));
-    if (!slots || !g->by_name) {
-        free(slots);
-        fail_at(ld, 0, 0, "out of memory");
-        return -1;
-    }
-    for (size_t i = 0; i < g->nentries; i++)
-        slots[i] = (struct id_slot){g->entries[i].search_names, (uint32_t)i};
-    qsort(slots, g->nentries, sizeof(*slots), compare_id_slots);
-    for (size_t i = 0; i < g->nentries; i++)
-        g->by_name[i] = slots[i].index;
-    free(slots);
-    return 0;
+    ld->g->by_name = sort_entries(ld, offsetof(struct entry, search_names));
+    return ld->g->by_name ? 0 : -1;
 }
 
 const struct entry *glossary_find(const struct glossary *g, const char *id, size_t idlen)
