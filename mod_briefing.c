@@ -586,6 +586,8 @@ static int briefing_handler(request_rec *r)
         return DECLINED;
     const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
     r->allowed |= AP_METHOD_BIT << M_GET;
+    /* The Allow header of a 405 is made from allowed_methods. */
+    ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
     if (r->method_number != M_GET)
         return HTTP_METHOD_NOT_ALLOWED;
     apr_table_setn(r->notes, PAGE_NOTE, "1");

@@ -363,6 +363,15 @@ static char *node_attr(struct loader *ld, const xmlNode *n, const char *name, co
     return s;
 }
 
+/* xml:lang of the node or the nearest ancestor that has one. */
+static const char *node_lang(struct loader *ld, const xmlNode *n)
+{
+    xmlChar *lang = xmlNodeGetLang(n);
+    char *s = lang ? arena_strdup(ld->g->arena, (const char *)lang) : NULL;
+    xmlFree(lang);
+    return s;
+}
+
 size_t html_escape(const char *s, size_t n, char *out)
 {
     size_t o = 0;
@@ -551,6 +560,7 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
     if (!e->id || !type)
         return -1;
     e->type = (enum entry_type)entry_type_from_name(type, strlen(type));
+    e->lang = node_lang(ld, el);
     for (const xmlNode *c = el->children; c; c = c->next) {
         if (in_glossary_ns(c, "name")) {
             e->name = node_text(ld, c, 1);
@@ -561,7 +571,7 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             char *kase = node_attr(ld, c, "case", NULL);
             alias->insensitive = kase && strcmp(kase, "insensitive") == 0;
             alias->text = node_text(ld, c, 1);
-            alias->lang = node_attr(ld, c, "lang", (const char *)XML_XML_NAMESPACE);
+            alias->lang = node_lang(ld, c);
             if (add_pattern(ld, pl, c, index, e->type, alias->insensitive))
                 return -1;
         } else if (in_glossary_ns(c, "summary")) {
@@ -593,9 +603,16 @@ struct sort_slot {
     uint32_t index;
 };
 
+/* Keys end at '|' too: the index sorts by a name, not by its aliases. */
 static int compare_slots(const void *x, const void *y)
 {
-    return strcmp(((const struct sort_slot *)x)->key, ((const struct sort_slot *)y)->key);
+    const unsigned char *a = (const unsigned char *)((const struct sort_slot *)x)->key;
+    const unsigned char *b = (const unsigned char *)((const struct sort_slot *)y)->key;
+    for (;; a++, b++) {
+        int ca = *a == '|' ? 0 : *a, cb = *b == '|' ? 0 : *b;
+        if (ca != cb || !ca)
+            return ca - cb;
+    }
 }
 
 /* Entry indexes in the order of a string each entry has (at `key_offset`
@@ -666,14 +683,20 @@ static int resolve_see(struct loader *ld, const struct see_list *sl)
     struct glossary *g = ld->g;
     for (size_t i = 0; i < sl->n; i++) {
         char *ref = node_attr(ld, sl->items[i].node, "ref", NULL);
-        const struct entry *target = ref ? glossary_find(g, ref, strlen(ref)) : NULL;
+        struct entry *target = ref ? (struct entry *)glossary_find(g, ref, strlen(ref)) : NULL;
         if (!target) {
             fail_at_node(ld, sl->items[i].node, "see ref=\"%s\" names no entry", ref ? ref : "");
             return -1;
         }
         struct entry *e = &g->entries[sl->items[i].entry];
-        e->see[e->nsee++] = (uint32_t)(target - g->entries);
-        g->entries[e->see[e->nsee - 1]].nseen_by++;
+        uint32_t t = (uint32_t)(target - g->entries);
+        size_t k = 0;
+        while (k < e->nsee && e->see[k] != t)
+            k++;
+        if (k < e->nsee)
+            continue;   /* named twice: listed once */
+        e->see[e->nsee++] = t;
+        target->nseen_by++;
     }
     /* The other direction, for "related" on both entries' pages. */
     for (size_t i = 0; i < g->nentries; i++) {

@@ -22,7 +22,7 @@ int entry_type_from_name(const char *s, size_t n);
 
 struct entry_alias {
     const char *text;
-    const char *lang;       /* NULL when not given */
+    const char *lang;       /* its xml:lang or inherited; NULL when none */
     int insensitive;
 };
 
@@ -37,6 +37,7 @@ struct entry_link {
 struct entry {
     const char *id;
     enum entry_type type;
+    const char *lang;       /* the entry's xml:lang or inherited; NULL when none */
     const char *name;
     const char *summary;    /* whitespace folded; NULL when absent or blank */
     const char *title;      /* "Name — Summary" or "Name" */

@@ -159,9 +159,14 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
     sb_html(b, base);
     sb_puts(b, "\">Glossary</a> <span aria-hidden=\"true\">›</span> <a href=\"");
     sb_html(b, base);
-    sb_printf(b, "#%s\">%s</a></nav>\n<article>\n<header>\n"
-                 "<p class=\"briefing-type briefing-type-%s\">%s</p>\n<h1>",
-              type, entry_type_plurals[e->type], type, entry_type_labels[e->type]);
+    sb_printf(b, "#%s\">%s</a></nav>\n<article", type, entry_type_plurals[e->type]);
+    if (e->lang && (!g->lang || strcmp(e->lang, g->lang))) {
+        sb_puts(b, " lang=\"");
+        sb_html(b, e->lang);
+        sb_puts(b, "\"");
+    }
+    sb_printf(b, ">\n<header>\n<p class=\"briefing-type briefing-type-%s\">%s</p>\n<h1>",
+              type, entry_type_labels[e->type]);
     sb_html(b, e->name);
     sb_puts(b, "</h1>\n");
     if (e->summary) {
@@ -196,7 +201,8 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
         sb_puts(b, "<ul class=\"briefing-aliases\">\n");
         for (size_t i = 0; i < e->naliases; i++) {
             sb_puts(b, "<li");
-            if (e->aliases[i].lang) {
+            const char *lang = e->aliases[i].lang;
+            if (lang && (!e->lang || strcmp(lang, e->lang))) {
                 sb_puts(b, " lang=\"");
                 sb_html(b, e->aliases[i].lang);
                 sb_puts(b, "\"");

@@ -6,10 +6,10 @@ version serving with one BR0102 error naming file:line:col.
 
 Most tests run one serving child (httpd.single_child), since every child
 process reloads on its own; test_reload_under_load runs the MPMs' defaults."""
+import http.client
 import itertools
 import os
 import re
-import shutil
 import subprocess
 import threading
 import time
@@ -17,7 +17,7 @@ import time
 import pytest
 
 from conftest import MPMS
-from httpd import read, single_child
+from httpd import proc_status, read, single_child
 
 DEMO = read("data/glossary.xml")
 DEMO_ENTRIES = DEMO.count(b"<entry ")
@@ -45,8 +45,9 @@ MINSK_LINK = ('<a class="briefing briefing-place" href="/glossary/minsk" data-br
 # Invalid: "Astana" claimed by two entries; reported at the later one.
 BROKEN_DUP = DEMO.replace(b"<alias>Lukashenko</alias>",
                           b"<alias>Lukashenko</alias>\n    <alias>Astana</alias>")
-BROKEN_DUP_AT = "%d:5: pattern \"Astana\" of entry \"astana\" is already a pattern of entry \"lukashenko\"" % (
-    BROKEN_DUP[:BROKEN_DUP.index(b"<name>Astana</name>")].count(b"\n") + 1)
+BROKEN_DUP_AT = ('%d:5: pattern "Astana" of entry "astana" is already a pattern of entry '
+                 '"lukashenko"' % (BROKEN_DUP[:BROKEN_DUP.index(b"<name>Astana</name>")]
+                                   .count(b"\n") + 1))
 BROKEN_TRUNCATED = DEMO[:len(DEMO) // 2]
 
 PAGE = (b"<!DOCTYPE html>\n<html><head><title>Visit</title></head><body>\n"
@@ -132,7 +133,7 @@ def test_mv_of_a_new_version_is_picked_up(make_httpd):
     after, waited = poll(h, lambda r: MINSK_LINK in r.body)
     assert waited <= 10
     assert after.body == before.body.replace(b"<p>From Minsk", b"<p>From " + MINSK_LINK)
-    reloaded = h.log_lines("BR0101: glossary %s reloaded" % glossary(h))
+    reloaded = wait_for_log(h, "BR0101: glossary %s reloaded" % glossary(h))
     assert len(reloaded) == 1 and "[briefing:notice]" in reloaded[0], h.error_log()
     assert not h.log_lines("BR0102")
     # The annotated page's ETag follows the glossary; the file's part stays.
@@ -148,7 +149,7 @@ def test_mv_of_a_new_version_is_picked_up(make_httpd):
 
 @pytest.mark.xfail(reason="BUG: BR0101 logs a literal '%zu' instead of the entry count "
                           "(apr's formatter has no %zu; glossary_store.c needs APR_SIZE_T_FMT)",
-                   strict=True)
+                   strict=True, raises=AssertionError)
 def test_reload_log_line_counts_entries(make_httpd):
     h = reload_site(make_httpd).start()
     mv_into_place(h, WITH_MINSK)
@@ -218,9 +219,8 @@ def test_broken_version_keeps_the_old_one_and_logs_once(make_httpd):
 @pytest.mark.xfail(reason="BUG: every child process validates a changed file on its own and "
                           "logs its own BR0102, so one broken version gives one error per "
                           "child (and again in every child forked later), not one",
-                   strict=True)
+                   strict=True, raises=AssertionError)
 def test_broken_version_logs_one_error_per_server_not_per_child(make_httpd):
-    import http.client
     # Under prefork a keep-alive connection holds its child: three open
     # connections are three children.
     h = reload_site(make_httpd, mpm="prefork", one_child=False)
@@ -256,7 +256,6 @@ printf '<p>From Minsk to Astana.</p>\\n'
 
 
 def test_request_in_flight_finishes_with_its_version(make_httpd):
-    import http.client
     h = reload_site(make_httpd)
     h.write("cgi-bin/slow.cgi", SLOW_CGI, mode=0o755)
     h.start()
@@ -307,8 +306,10 @@ def test_a_slow_reload_never_makes_a_request_wait(make_httpd):
         assert time.time() - start < 20, "the big glossary never came"
         time.sleep(0.05)
     loading = time.time() - start
+    print("new version after %.2f s, %d requests served meanwhile, slowest %.3f s"
+          % (loading, old, max(latencies)))
     # The load took a while (else this proves nothing) and nobody waited.
-    assert loading > 0.5 and old >= 5, (loading, old)
+    assert loading > 0.3 and old >= 3, (loading, old)
     assert max(latencies) < 0.4, latencies
     assert len(wait_for_log(h, "BR0101")) == 1
 
@@ -325,6 +326,10 @@ def test_interval_zero_never_reloads_until_restart(make_httpd):
     # A graceful restart reads the configuration, and the glossary, again.
     h.graceful()
     poll(h, lambda r: MINSK_LINK in r.body, timeout=10)
+
+
+def versions_seen(seen):
+    return sorted({v for _, v, _ in seen})
 
 
 def annotated_bodies(h):
@@ -384,6 +389,9 @@ def test_reload_under_load(make_httpd, mpm):
     assert not any(t.is_alive() for t in threads)
     log = h.error_log()
 
+    print("%s: %d responses %s; %d writes; %d reloads, %d failed reloads" % (
+        mpm, len(seen), {v: sum(1 for _, w, _ in seen if w == v) for v in versions_seen(seen)},
+        sum(writes.values()), log.count("BR0101"), log.count("BR0102")))
     assert not failures, failures[:5]
     assert len(seen) > 200
     assert {s for s, _, _ in seen} == {200}
@@ -396,3 +404,79 @@ def test_reload_under_load(make_httpd, mpm):
     assert writes["broken"] > 0
     assert log.count("BR0101") > 0 and log.count("BR0102") > 0
     assert not bad_lines(log), bad_lines(log)[:5]
+
+
+def test_replaced_versions_are_freed(make_httpd):
+    h = reload_site(make_httpd).start()
+    h.get("/page.html")
+    big = [big_glossary(20000), big_glossary(20000).replace(LUK_A, LUK_B)]
+
+    def serving_rss():
+        return max(proc_status(p).get("VmRSS", 0) for p in h.children())
+
+    base = serving_rss()
+    rss = []
+    for i in range(6):
+        mv_into_place(h, big[i % 2])
+        want = LUK_B if i % 2 else LUK_A
+        poll(h, lambda r: MINSK_LINK in r.body and linked(r.body, want), timeout=15)
+        rss.append(serving_rss() - base)
+    print("RSS growth after each reload (kB):", rss)
+    assert len(wait_for_log(h, "BR0101", 6)) == 6
+    one = rss[0]
+    assert one > 5000, rss         # a version is big enough to see
+    # Two versions may live at once (the old one until its last request
+    # ends); six that were never freed would show.
+    assert max(rss) < 2.5 * one, rss
+
+
+def test_deleted_glossary_keeps_the_old_version(make_httpd):
+    h = reload_site(make_httpd).start()
+    before = h.get("/page.html")
+    os.unlink(glossary(h))
+    deadline = time.time() + 2.5
+    while time.time() < deadline:
+        r = h.get("/page.html")
+        assert (r.status, r.body) == (200, before.body)
+        time.sleep(0.1)
+    h.write("glossary.xml", WITH_MINSK)
+    poll(h, lambda r: MINSK_LINK in r.body)
+    assert not bad_lines(h.error_log())
+
+
+@pytest.mark.xfail(reason="BUG: when the glossary file disappears (or cannot be stat()ed) the "
+                          "check returns silently: nothing tells the admin that the next "
+                          "restart will fail",
+                   strict=True, raises=AssertionError)
+def test_deleted_glossary_is_reported(make_httpd):
+    h = reload_site(make_httpd).start()
+    h.get("/page.html")
+    os.unlink(glossary(h))
+    time.sleep(1.2)
+    assert h.get("/page.html").status == 200
+    time.sleep(0.5)
+    named = [line for line in h.error_log().splitlines()
+             if glossary(h) in line and re.search(r"\] \[briefing:(warn|error|crit)\] ", line)]
+    assert named, h.error_log()
+
+
+@pytest.mark.xfail(reason="BUG: a child forked after a reload (MaxConnectionsPerChild, spare "
+                          "servers) starts with the glossary the parent loaded at start-up and "
+                          "serves its first requests with it: pages and ETags go back to an old "
+                          "version, and every new child loads the file again",
+                   strict=True, raises=AssertionError)
+def test_children_forked_after_a_reload_do_not_go_back(make_httpd):
+    h = reload_site(make_httpd, mpm="prefork", one_child=False)
+    h.conf_text = ("StartServers 4\nMinSpareServers 4\nMaxSpareServers 8\n"
+                   "MaxConnectionsPerChild 2\n") + h.conf_text
+    h.start()
+    mv_into_place(h, WITH_MINSK)
+    poll(h, lambda r: MINSK_LINK in r.body)
+    time.sleep(2)                    # every process has had time to look
+    seq = ""
+    deadline = time.time() + 3
+    while time.time() < deadline:
+        r = h.get("/page.html")
+        assert r.status == 200
+        seq += "N" if MINSK_LINK in r.body else "o"
+    assert "o" not in seq, "responses after the reload (o: old glossary, N: new): " + seq

@@ -143,7 +143,7 @@ static void shipped_glossary_loads(void **state)
 
     assert_int_equal(e->naliases, 5);
     assert_string_equal(e->aliases[0].text, "Alexander Lukashenko");
-    assert_null(e->aliases[0].lang);
+    assert_string_equal(e->aliases[0].lang, "en");   /* inherited from the root */
     assert_false(e->aliases[0].insensitive);
     assert_string_equal(e->aliases[1].text, "Alyaksandr Lukashenka");
     assert_string_equal(e->aliases[2].text, "Lukashenko");
