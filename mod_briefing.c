@@ -9,6 +9,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "mpm_common.h"
 #include "util_filter.h"
 
 #include "apr_lib.h"
@@ -241,16 +242,19 @@ typedef struct {
     int filtering;                       /* a BRIEFING filter has started */
 } briefing_request;
 
+static apr_interval_time_t reload_interval(const server_rec *s)
+{
+    const briefing_server_conf *sc = ap_get_module_config(s->module_config, &briefing_module);
+    return sc->reload_interval == UNSET ? DEFAULT_RELOAD_INTERVAL : sc->reload_interval;
+}
+
 static briefing_request *request_state(request_rec *r, const briefing_dir_conf *c)
 {
     briefing_request *req = ap_get_module_config(r->request_config, &briefing_module);
     if (req || !c->glossary)
         return req;
-    const briefing_server_conf *sc = ap_get_module_config(r->server->module_config, &briefing_module);
-    apr_interval_time_t interval = sc->reload_interval == UNSET ? DEFAULT_RELOAD_INTERVAL
-                                                                : sc->reload_interval;
     req = apr_pcalloc(r->pool, sizeof(*req));
-    req->version = glossary_store_acquire(c->glossary, interval, r->pool, r->server);
+    req->version = glossary_store_acquire(c->glossary, reload_interval(r->server), r->pool, r->server);
     req->etag_suffix = apr_psprintf(r->pool, "-b%016" APR_UINT64_T_HEX_FMT,
                                     (apr_uint64_t)req->version->glossary->content_hash);
     ap_set_module_config(r->request_config, &briefing_module, req);
@@ -656,10 +660,21 @@ static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     return OK;
 }
 
+/* The parent reloads too: children it forks later start current. */
+static int briefing_monitor(apr_pool_t *p, server_rec *s)
+{
+    (void)p;
+    glossary_store_refresh(reload_interval(s), s);
+    return DECLINED;
+}
+
 static void briefing_child_init(apr_pool_t *pchild, server_rec *s)
 {
     if (glossary_store_child_init(pchild) != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, BRLOGNO(0001) "cannot create the glossary lock");
+    /* The parent may not have seen the latest change yet. */
+    if (reload_interval(s) > 0)
+        glossary_store_refresh(GLOSSARY_CHECK_NOW, s);
 }
 
 static void briefing_register_hooks(apr_pool_t *p)
@@ -667,6 +682,7 @@ static void briefing_register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_pre_config(briefing_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_monitor(briefing_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(briefing_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(briefing_handler, NULL, NULL, APR_HOOK_MIDDLE);

@@ -145,51 +145,73 @@ const char *glossary_store_path(const struct glossary_slot *slot)
     return slot->path;
 }
 
-struct reload {
+/* Loads the changed file and installs it, or logs why the previous
+ * version stays.  Runs without the lock held, off any request. */
+static void reload(struct glossary_slot *slot, const struct file_state *st)
+{
+    char err[GLOSSARY_ERROR_MAX];
+    struct glossary *g = glossary_load_file(slot->path, err, sizeof(err));
+    store_lock();
+    int installed = g && install(slot, g, st->mtime) == 0;
+    apr_size_t entries = installed ? g->nentries : 0;
+    slot->loading = 0;
+    store_unlock();
+    if (installed) {
+        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, slot->server, BRLOGNO(0101)
+                     "glossary %s reloaded: %" APR_SIZE_T_FMT " entries", slot->path, entries);
+        return;
+    }
+    if (g)
+        snprintf(err, sizeof(err), "%s: out of memory", slot->path);
+    glossary_free(g);
+    ap_log_error(APLOG_MARK, APLOG_ERR, 0, slot->server,
+                 BRLOGNO(0102) "glossary reload failed, the previous version stays: %s", err);
+}
+
+struct reload_job {
     struct glossary_slot *slot;
     struct file_state st;
 };
 
 static void *reload_thread(void *arg)
 {
-    struct reload *job = arg;
-    struct glossary_slot *slot = job->slot;
-    char err[GLOSSARY_ERROR_MAX];
-    struct glossary *g = glossary_load_file(slot->path, err, sizeof(err));
-    store_lock();
-    int installed = g && install(slot, g, job->st.mtime) == 0;
-    size_t entries = installed ? g->nentries : 0;
-    slot->loading = 0;
-    store_unlock();
-    if (installed) {
-        ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, slot->server,
-                     BRLOGNO(0101) "glossary %s reloaded: %zu entries", slot->path, entries);
-    } else {
-        if (g)
-            snprintf(err, sizeof(err), "%s: out of memory", slot->path);
-        glossary_free(g);
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, slot->server,
-                     BRLOGNO(0102) "glossary reload failed, the previous version stays: %s", err);
-    }
+    struct reload_job *job = arg;
+    reload(job->slot, &job->st);
     free(job);
     return NULL;
+}
+
+/* Called with the lock held.  Returns 1, with the new state, when the file
+ * changed since it was last loaded or tried. */
+static int file_changed(struct glossary_slot *slot, server_rec *s, struct file_state *st)
+{
+    slot->server = s;
+    if (file_state_of(slot->path, st) != 0) {
+        /* Gone or unreadable: say so once; the loaded version serves on. */
+        if (slot->seen.inode || slot->seen.mtime)
+            ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, BRLOGNO(0104)
+                         "glossary %s cannot be read; the previous version stays", slot->path);
+        memset(&slot->seen, 0, sizeof(slot->seen));
+        return 0;
+    }
+    if (same_state(st, &slot->seen))
+        return 0;
+    slot->seen = *st;
+    slot->loading = 1;
+    return 1;
 }
 
 /* Called with the lock held: starts a reload when the file changed. */
 static void check_file(struct glossary_slot *slot, server_rec *s)
 {
-    struct file_state st;
-    if (file_state_of(slot->path, &st) != 0 || same_state(&st, &slot->seen))
-        return;
-    struct reload *job = malloc(sizeof(*job));
+    struct reload_job *job = malloc(sizeof(*job));
     pthread_attr_t attr;
     pthread_t thread;
-    if (!job)
+    if (!job || !file_changed(slot, s, &job->st)) {
+        free(job);
         return;
-    *job = (struct reload){slot, st};
-    slot->seen = st;
-    slot->loading = 1;
-    slot->server = s;
+    }
+    job->slot = slot;
     pthread_attr_init(&attr);
     pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
     if (pthread_create(&thread, &attr, reload_thread, job) != 0) {
@@ -201,6 +223,18 @@ static void check_file(struct glossary_slot *slot, server_rec *s)
     pthread_attr_destroy(&attr);
 }
 
+void glossary_store_refresh(apr_interval_time_t interval, server_rec *s)
+{
+    apr_time_t now = apr_time_now();
+    for (struct glossary_slot *slot = slots; slot && interval != 0; slot = slot->next) {
+        struct file_state st;
+        if (interval != GLOSSARY_CHECK_NOW && now - slot->checked < interval)
+            continue;
+        slot->checked = now;
+        if (file_changed(slot, s, &st))
+            reload(slot, &st);
+    }
+}
 
 static apr_status_t release(void *data)
 {

@@ -31,5 +31,10 @@ struct glossary_version *glossary_store_acquire(struct glossary_slot *slot,
                                                 apr_interval_time_t interval,
                                                 apr_pool_t *pool, server_rec *s);
 const char *glossary_store_path(const struct glossary_slot *slot);
+/* Outside requests (the parent between forks, a child before it serves):
+ * reloads changed files at once, so that no child starts with an old
+ * version.  GLOSSARY_CHECK_NOW checks whatever the interval. */
+#define GLOSSARY_CHECK_NOW ((apr_interval_time_t)-1)
+void glossary_store_refresh(apr_interval_time_t interval, server_rec *s);
 
 #endif
