@@ -37,6 +37,37 @@ static struct automaton *build_side(const struct matcher_pattern_spec *specs, si
     return a;
 }
 
+static void set_start2(struct matcher *m, unsigned char b1, unsigned char b2)
+{
+    m->starts2[b1][b2 >> 3] |= (unsigned char)(1u << (b2 & 7));
+}
+
+/* The first two bytes of every pattern, both cases of ASCII letters for
+ * the case-insensitive automaton (whose patterns are folded). */
+static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, int both_cases)
+{
+    if (!a)
+        return;
+    const struct ac_node *root = &a->nodes[AC_ROOT];
+    for (uint32_t i = 0; i < root->nedges; i++) {
+        unsigned char b1 = a->edge_label[root->edges + i];
+        const struct ac_node *first = &a->nodes[a->edge_target[root->edges + i]];
+        for (uint32_t k = 0; b1 < 0x80 && k < first->nedges; k++) {
+            unsigned char b2 = a->edge_label[first->edges + k];
+            if (b2 >= 0x80)
+                continue;
+            set_start2(m, b1, b2);
+            if (both_cases) {
+                unsigned char u1 = b1 >= 'a' && b1 <= 'z' ? b1 - 32 : b1;
+                unsigned char u2 = b2 >= 'a' && b2 <= 'z' ? b2 - 32 : b2;
+                set_start2(m, u1, b2);
+                set_start2(m, b1, u2);
+                set_start2(m, u1, u2);
+            }
+        }
+    }
+}
+
 struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n)
 {
     struct matcher *m = calloc(1, sizeof(*m));
@@ -58,6 +89,8 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
         matcher_free(m);
         return NULL;
     }
+    mark_two_byte_starts(m, m->exact, 0);
+    mark_two_byte_starts(m, m->folded, 1);
     for (unsigned b = 0; b < 256; b++) {
         if (b >= 0x80 || b == '&') {
             m->byte_info[b] = BYTE_STOP;

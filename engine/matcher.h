@@ -30,6 +30,9 @@ struct matcher {
     struct automaton *exact, *folded;
     /* What the annotator may skip between mentions, per byte. */
     unsigned char byte_info[256];
+    /* Bit b2 of row b1: some pattern begins with the ASCII bytes b1 b2
+     * (in either case when case-insensitive). */
+    unsigned char starts2[128][16];
     struct match_pattern *patterns;
     size_t npatterns;
 };
@@ -114,8 +117,13 @@ static inline size_t match_skip(struct match_stream *s, const unsigned char *p, 
     size_t i = 0;
     for (; i < n; i++) {
         unsigned char b = info[p[i]];
-        if ((b & BYTE_STOP) || ((b & BYTE_STARTS) && !word))
-            break;
+        if ((b & BYTE_STOP) || ((b & BYTE_STARTS) && !word)) {
+            /* A word whose first two letters begin no pattern can be
+             * passed over whole, first letter included. */
+            if ((b & BYTE_STOP) || i + 1 >= n || !(info[p[i + 1]] & BYTE_WORD) ||
+                (s->m->starts2[p[i]][p[i + 1] >> 3] & (1u << (p[i + 1] & 7))))
+                break;
+        }
         word = b & BYTE_WORD;
     }
     if (i) {
