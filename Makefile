@@ -46,7 +46,7 @@ $(B)/mod_briefing.so: $(MODULE_SRC) module/*.h engine/*.h $(B)/libbriefing.a
 	$(APXS) -c -o $(B)/mod_briefing.la -Wc,-std=gnu11 -Wc,-Wall -Wc,-Wextra -Wc,-Werror \
 	  -I engine -I . $(XML_CFLAGS) $(MODULE_SRC) $(B)/libbriefing.a $(XML_LIBS) >$(B)/apxs.log 2>&1 \
 	  || { cat $(B)/apxs.log; exit 1; }
-	cp $(B)/.libs/mod_briefing.so $@
+	cp $(B)/.libs/mod_briefing.so $@.tmp && mv -f $@.tmp $@   # a new inode: a running server keeps its copy
 
 install: $(B)/mod_briefing.so bin/briefing
 	$(APXS) -i -n briefing $(B)/mod_briefing.la

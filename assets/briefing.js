@@ -1,123 +1,118 @@
-/* mod_briefing: hover cards for annotations, live filter for the glossary index. */
+/* mod_briefing: hover cards on annotations; live filter on the glossary index. */
 (function () {
   'use strict';
-  const doc = document, script = doc.currentScript;
-  // The link base is the script's own folder (else each link's folder).
-  const base = script && script.src ? new URL('.', script.src).href : '';
-  const LABELS = { person: 'Person', organization: 'Organization', agreement: 'Agreement', place: 'Place', term: 'Term' };
-  const SEL = 'a.briefing[data-briefing-id]';
+  const doc = document, me = doc.currentScript;
+  // The link base: this script's folder, else each link's own folder.
+  const base = me && me.src ? new URL('.', me.src).href : '';
+  const TYPES = { person: 'Person', organization: 'Organization', agreement: 'Agreement', place: 'Place', term: 'Term' };
   const cache = new Map();
-  let card = null, current = null, pending = null, showTimer = 0, hideTimer = 0, pointer = '', pointerAt = 0;
+  let card = null, current = null, pending = null, showT = 0, hideT = 0, pointer = '', pointerAt = 0;
 
-  const annotation = (node) => (node && node.closest ? node.closest(SEL) : null);
-  const inCard = (node) => !!(card && node && card.contains(node));
+  const annotation = (n) => (n && n.closest ? n.closest('a.briefing[data-briefing-id]') : null);
+  const inCard = (n) => !!(card && n && card.contains(n));
   const el = (tag, cls, text) => {
     const e = doc.createElement(tag);
-    if (cls) e.className = cls;
-    if (text) e.textContent = text;
+    e.className = cls;
+    e.textContent = text;
     return e;
   };
 
-  // Only same-origin entry pages under the link base are asked for JSON.
+  // Entry JSON, once per id; only same-origin pages under the link base.
   function entry(link) {
-    const id = link.getAttribute('data-briefing-id');
+    const id = link.getAttribute('data-briefing-id'), href = link.href.split(/[?#]/)[0];
     if (!cache.has(id)) {
-      const href = link.href.split(/[?#]/)[0];
       const ok = href.indexOf(base || new URL('.', href).href) === 0 && new URL(href).origin === location.origin;
-      cache.set(id, !ok ? Promise.resolve(null) :
-        fetch(href + '.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
+      cache.set(id, !ok ? Promise.resolve(null)
+        : fetch(href + '.json', { credentials: 'same-origin', headers: { Accept: 'application/json' } })
           .then((r) => (r.ok ? r.json() : null))
           .then((d) => (d && typeof d.name === 'string' ? d : null), () => null));
     }
     return cache.get(id);
   }
-  // Until the JSON arrives: "Name — Summary" from the title, the type from the class.
+  // Until then: "Name — Summary" from the title, the type from the class.
   function fromTitle(link) {
-    const t = link.getAttribute('data-briefing-title') || link.getAttribute('title') || '';
-    const i = t.indexOf(' \u2014 '), m = /\bbriefing-([a-z]+)\b/.exec(link.className);
-    return { name: (i < 0 ? t : t.slice(0, i)) || link.textContent, summary: i < 0 ? '' : t.slice(i + 3), type: m ? m[1] : '' };
+    const t = link.getAttribute('data-briefing-title') || link.title || '', i = t.indexOf(' \u2014 ');
+    const m = /\bbriefing-([a-z]+)/.exec(link.className);
+    return { name: (i < 0 ? t : t.slice(0, i)) || link.textContent, summary: i < 0 ? '' : t.slice(i + 3), type: m && m[1] };
   }
   function render(link, d) {
-    const type = Object.prototype.hasOwnProperty.call(LABELS, d.type) ? d.type : '';
-    const more = el('p', 'briefing-card-more'), a = el('a', '', 'Read more');
-    a.href = link.href;
-    a.tabIndex = -1;
-    more.setAttribute('aria-hidden', 'true'); // the annotation itself leads there
-    more.appendChild(a);
-    card.className = 'briefing-card' + (type ? ' briefing-card-' + type : '');
-    card.textContent = '';
-    if (type) card.appendChild(el('p', 'briefing-card-type', d.type_label || LABELS[type]));
-    card.appendChild(el('p', 'briefing-card-name', d.name));
-    if (d.summary) card.appendChild(el('p', 'briefing-card-summary', d.summary));
-    card.appendChild(more);
+    const type = TYPES.hasOwnProperty(d.type) ? d.type : '', label = type && (d.type_label || TYPES[type]);
+    const key = [type, label, d.name, d.summary].join('\n');
+    if (card.dataset.key !== key) {
+      card.dataset.key = key;
+      card.className = 'briefing-card' + (type && ' briefing-card-' + type);
+      card.textContent = '';
+      if (label) card.appendChild(el('p', 'briefing-card-type', label));
+      card.appendChild(el('p', 'briefing-card-name', d.name));
+      if (d.summary) card.appendChild(el('p', 'briefing-card-summary', d.summary));
+      const more = card.appendChild(el('p', 'briefing-card-more', ''));
+      const a = more.appendChild(el('a', '', 'Read more'));
+      more.setAttribute('aria-hidden', 'true'); // the annotation itself leads there
+      a.tabIndex = -1;
+    }
+    card.querySelector('a').href = link.getAttribute('href');
     place(link);
   }
   // Below the link, else above it: never over its text, inside the viewport.
   function place(link) {
-    const gap = 6, margin = 8, root = doc.documentElement;
-    card.style.left = card.style.top = '0px';
-    const origin = card.getBoundingClientRect(), r = link.getBoundingClientRect(), rects = link.getClientRects();
-    const w = card.offsetWidth, h = card.offsetHeight, vw = root.clientWidth, vh = root.clientHeight;
+    const gap = 6, edge = 8, root = doc.documentElement, s = card.style;
+    s.left = s.top = '0px';
+    const o = card.getBoundingClientRect(), r = link.getBoundingClientRect(), rects = link.getClientRects();
+    const w = card.offsetWidth, h = card.offsetHeight, vh = root.clientHeight;
     const below = r.bottom + gap + h <= vh || vh - r.bottom >= r.top;
-    const x = Math.max(margin, Math.min((rects[below ? rects.length - 1 : 0] || r).left, vw - w - margin));
-    const y = below ? r.bottom + gap : r.top - gap - h;
-    card.style.left = Math.round(x - origin.left) + 'px';
-    card.style.top = Math.round(y - origin.top) + 'px';
+    const x = Math.max(edge, Math.min((rects[below ? rects.length - 1 : 0] || r).left, root.clientWidth - w - edge));
+    s.left = Math.round(x - o.left) + 'px';
+    s.top = Math.round((below ? r.bottom + gap : r.top - gap - h) - o.top) + 'px';
   }
   function show(link) {
-    clearTimeout(hideTimer);
+    clearTimeout(hideT);
     pending = null;
     if (!link.isConnected) return;
     if (current !== link) {
       hide(true);
       current = link;
+      // No native tooltip on top of the card; the card describes the link.
       if (link.hasAttribute('title')) {
-        link.setAttribute('data-briefing-title', link.getAttribute('title'));
+        link.setAttribute('data-briefing-title', link.title);
         link.removeAttribute('title');
       }
-      const by = link.getAttribute('aria-describedby');
-      if (by) link.setAttribute('data-briefing-describedby', by);
-      link.setAttribute('aria-describedby', (by ? by + ' ' : '') + 'briefing-card');
+      link.setAttribute('aria-describedby', 'briefing-card');
     }
     if (!card) {
-      card = el('div');
+      card = doc.body.appendChild(el('div', 'briefing-card', ''));
       card.id = 'briefing-card';
       card.setAttribute('role', 'tooltip');
-      doc.body.appendChild(card);
     }
     card.hidden = false;
     render(link, fromTitle(link));
-    entry(link).then((d) => {
-      if (d && current === link && !card.hidden) render(link, d);
-    });
+    entry(link).then((d) => { if (d && current === link) render(link, d); });
   }
-  // Stays while its link is hovered or focused or the card is hovered, unless forced.
+  // Unless forced, the card stays while its link is focused or hovered, or it is.
   function hide(force) {
-    clearTimeout(showTimer);
-    clearTimeout(hideTimer);
+    clearTimeout(showT);
+    clearTimeout(hideT);
     pending = null;
     const link = current;
     if (!link || (force !== true && (link === doc.activeElement || link.matches(':hover') || card.matches(':hover')))) return;
     current = null;
     card.hidden = true;
-    const t = link.getAttribute('data-briefing-title'), by = link.getAttribute('data-briefing-describedby');
-    if (t !== null) link.setAttribute('title', t);
-    if (by) link.setAttribute('aria-describedby', by); else link.removeAttribute('aria-describedby');
+    const t = link.getAttribute('data-briefing-title');
+    if (t !== null) link.title = t;
     link.removeAttribute('data-briefing-title');
-    link.removeAttribute('data-briefing-describedby');
+    link.removeAttribute('aria-describedby');
   }
   function enter(link) {
-    clearTimeout(hideTimer);
+    clearTimeout(hideT);
     if (link === current || link === pending) return;
-    clearTimeout(showTimer);
+    clearTimeout(showT);
     pending = link;
-    showTimer = setTimeout(show, 150, link);
+    showT = setTimeout(show, 150, link);
   }
   function leave() {
-    clearTimeout(showTimer);
-    clearTimeout(hideTimer);
+    clearTimeout(showT);
+    clearTimeout(hideT);
     pending = null;
-    hideTimer = setTimeout(hide, 200);
+    hideT = setTimeout(hide, 200);
   }
 
   const note = (e) => { pointer = e.pointerType; pointerAt = Date.now(); };
@@ -125,13 +120,13 @@
   addEventListener('pointerdown', note, true);
   doc.addEventListener('mouseover', (e) => {
     const link = annotation(e.target);
-    const touch = pointer === 'touch' || (!pointer && matchMedia('(hover: none)').matches);
+    const touch = pointer ? pointer === 'touch' : matchMedia('(hover: none)').matches;
     if (link && !touch && !link.contains(e.relatedTarget)) enter(link);
-    else if (inCard(e.target)) clearTimeout(hideTimer);
+    else if (inCard(e.target)) clearTimeout(hideT);
   });
   doc.addEventListener('mouseout', (e) => {
-    const from = annotation(e.target) || (inCard(e.target) ? card : null), to = e.relatedTarget;
-    if (from && !from.contains(to) && !inCard(to) && (!current || annotation(to) !== current)) leave();
+    const from = annotation(e.target) || (inCard(e.target) && card), to = e.relatedTarget;
+    if (from && !from.contains(to) && !inCard(to) && !(current && annotation(to) === current)) leave();
   });
   doc.addEventListener('focusin', (e) => {
     const link = annotation(e.target);
@@ -142,23 +137,22 @@
     if (annotation(e.target) && !inCard(e.relatedTarget)) leave();
   });
   doc.addEventListener('keydown', (e) => {
-    if ((e.key !== 'Escape' && e.key !== 'Esc') || !(current || pending)) return;
-    const link = current;
-    if (link && inCard(doc.activeElement)) link.focus();
-    hide(true);
+    if ((e.key === 'Escape' || e.key === 'Esc') && (current || pending)) {
+      if (current && inCard(doc.activeElement)) current.focus();
+      hide(true);
+    }
   });
-  addEventListener('resize', () => hide(true));
-  addEventListener('pagehide', () => hide(true));
-  addEventListener('scroll', (e) => {
-    if (current && e.target !== doc && !inCard(e.target)) hide(true);
-  }, true);
+  const close = (e) => { if (!e || (e.target !== doc && !inCard(e.target))) hide(true); };
+  addEventListener('resize', () => close());
+  addEventListener('pagehide', () => close());
+  addEventListener('scroll', (e) => { if (current) close(e); }, true); // scrolled boxes move links
 
-  // Live filter on the glossary index.
+  // The index: filter as one types, keep ?q= in the address.
   const input = doc.getElementById('briefing-q');
   const main = input && input.form && input.closest('.briefing-index');
   if (!main) return;
-  const noresults = main.querySelector('.briefing-noresults'), status = main.querySelector('.briefing-total');
-  const totalText = status ? status.textContent : '', total = parseInt(totalText, 10) || 0;
+  const none = main.querySelector('.briefing-noresults'), status = main.querySelector('.briefing-total');
+  const all = status ? status.textContent : '', total = parseInt(all, 10) || 0;
   let loading = false;
   if (status) status.setAttribute('role', 'status');
 
@@ -172,34 +166,34 @@
         const groups = new DOMParser().parseFromString(html, 'text/html').querySelectorAll('.briefing-index .briefing-group');
         if (!groups.length) return;
         main.querySelectorAll('.briefing-group').forEach((g) => g.remove());
-        (noresults || main.lastChild).after(...Array.from(groups, (g) => doc.adoptNode(g)));
+        (none || main.lastChild).after(...Array.from(groups, (g) => doc.adoptNode(g)));
         filter(false);
       })
       .catch(() => { loading = false; });
   }
   function filter(sync) {
-    const shown = input.value.trim(), q = shown.replace(/\s+/g, ' ').toLowerCase();
+    const text = input.value.trim().replace(/\s+/g, ' '), q = text.toLowerCase();
     let n = 0;
     if (q) complete();
     main.querySelectorAll('.briefing-group').forEach((g) => {
       let k = 0;
       g.querySelectorAll('li[data-briefing-names]').forEach((li) => {
         li.hidden = li.getAttribute('data-briefing-names').indexOf(q) < 0;
-        if (!li.hidden) k++;
+        k += !li.hidden;
       });
       const count = g.querySelector('.briefing-count');
       if (count) count.textContent = k;
       g.hidden = !k;
       n += k;
     });
-    if (noresults) {
-      noresults.hidden = n > 0;
-      noresults.textContent = 'No entry matches \u201c' + shown + '\u201d.';
+    if (none) {
+      none.hidden = n > 0;
+      none.textContent = 'No entry matches \u201c' + text + '\u201d.';
     }
-    if (status) status.textContent = q ? n + ' of ' + totalText : totalText;
+    if (status) status.textContent = q ? n + ' of ' + all : all;
     if (sync !== false) {
       const u = new URL(location.href);
-      if (shown) u.searchParams.set('q', shown); else u.searchParams.delete('q');
+      if (text) u.searchParams.set('q', text); else u.searchParams.delete('q');
       history.replaceState(history.state, '', u.href);
     }
   }

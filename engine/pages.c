@@ -16,7 +16,8 @@ static void head(const struct glossary *g, const char *base, const char *title,
     sb_printf(b, "<!DOCTYPE html>\n<html lang=\"");
     sb_html(b, g->lang ? g->lang : "en");
     sb_puts(b, "\">\n<head>\n<meta charset=\"utf-8\">\n"
-               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>");
+               "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+               "<meta name=\"color-scheme\" content=\"light dark\">\n<title>");
     sb_html(b, title);
     sb_puts(b, "</title>\n");
     if (description) {
@@ -124,7 +125,8 @@ static void related_item(const struct glossary *g, uint32_t index, const char *b
     const struct entry *r = &g->entries[index];
     sb_puts(b, "<li>");
     entry_link(r, base, b);
-    sb_printf(b, " <span class=\"briefing-type-label\">%s</span></li>\n", entry_type_labels[r->type]);
+    sb_printf(b, " <span class=\"briefing-type-label briefing-type-%s\">%s</span></li>\n",
+              entry_type_names[r->type], entry_type_labels[r->type]);
 }
 
 /* Related both ways, each entry once: what this one names, then what names it. */

@@ -490,13 +490,13 @@ static void entry_lukashenko_content(void **state)
     /* Related: what it names, each once (all four name it back). */
     char *related = between(page, "<ul class=\"briefing-related\">", "</ul>");
     assert_once(related, "<li><a href=\"/glossary/belarus\">Belarus</a> "
-                         "<span class=\"briefing-type-label\">Place</span></li>");
+                         "<span class=\"briefing-type-label briefing-type-place\">Place</span></li>");
     assert_once(related, "<li><a href=\"/glossary/kobyakov\">Andrei Kobyakov</a> "
-                         "<span class=\"briefing-type-label\">Person</span></li>");
+                         "<span class=\"briefing-type-label briefing-type-person\">Person</span></li>");
     assert_once(related, "<li><a href=\"/glossary/nazarbayev\">Nursultan Nazarbayev</a> "
-                         "<span class=\"briefing-type-label\">Person</span></li>");
+                         "<span class=\"briefing-type-label briefing-type-person\">Person</span></li>");
     assert_once(related, "<li><a href=\"/glossary/eeu\">Eurasian Economic Union</a> "
-                         "<span class=\"briefing-type-label\">Organization</span></li>");
+                         "<span class=\"briefing-type-label briefing-type-organization\">Organization</span></li>");
     assert_int_equal(count(related, "<li>"), 4);
     free(related);
     /* External links. */
@@ -565,16 +565,16 @@ static void entry_related_both_ways(void **state)
     related = between(page, "<ul class=\"briefing-related\">", "</ul>");
     /* Named first (file order), then the ones naming it and not named. */
     assert_string_equal(related,
-        "\n<li><a href=\"/glossary/b\">Bravo</a> <span class=\"briefing-type-label\">Place</span></li>\n"
-        "<li><a href=\"/glossary/d\">Delta</a> <span class=\"briefing-type-label\">Organization</span></li>\n"
-        "<li><a href=\"/glossary/c\">Charlie</a> <span class=\"briefing-type-label\">Term</span></li>\n");
+        "\n<li><a href=\"/glossary/b\">Bravo</a> <span class=\"briefing-type-label briefing-type-place\">Place</span></li>\n"
+        "<li><a href=\"/glossary/d\">Delta</a> <span class=\"briefing-type-label briefing-type-organization\">Organization</span></li>\n"
+        "<li><a href=\"/glossary/c\">Charlie</a> <span class=\"briefing-type-label briefing-type-term\">Term</span></li>\n");
     free(related);
     free(page);
     /* Only named by a. */
     page = entry_page(g, "b");
     related = between(page, "<ul class=\"briefing-related\">", "</ul>");
     assert_string_equal(related,
-        "\n<li><a href=\"/glossary/a\">Alpha</a> <span class=\"briefing-type-label\">Person</span></li>\n");
+        "\n<li><a href=\"/glossary/a\">Alpha</a> <span class=\"briefing-type-label briefing-type-person\">Person</span></li>\n");
     free(related);
     free(page);
     /* Names a, and a names it: once. */
@@ -1048,7 +1048,7 @@ static void not_found_suggestions(void **state)
     char *page = not_found_page(demo, "lukashenk");
     char *items = between(page, "<ul class=\"briefing-suggestions\">", "</ul>");
     static const char closest[] = "\n<li><a href=\"/glossary/lukashenko\">Aleksandr Lukashenko</a> "
-                                  "<span class=\"briefing-type-label\">Person</span></li>\n";
+                                  "<span class=\"briefing-type-label briefing-type-person\">Person</span></li>\n";
     if (strncmp(items, closest, strlen(closest)) != 0)
         fail_msg("lukashenko is not the first suggestion:\n%s", items);
     assert_int_equal(count(items, "/glossary/lukashenko\""), 1);
