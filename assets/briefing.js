@@ -54,6 +54,8 @@
     place(link);
   }
   // Below the link, else above it: never over its text, inside the viewport.
+  const LANDMARKS = 'main,[role="main"],aside,[role="complementary"],[role="region"],' +
+    'section[aria-label],section[aria-labelledby]';
   function place(link) {
     const gap = 6, edge = 8, root = doc.documentElement, s = card.style;
     s.left = s.top = '0px';
@@ -79,10 +81,14 @@
       link.setAttribute('aria-describedby', 'briefing-card');
     }
     if (!card) {
-      card = doc.body.appendChild(el('div', 'briefing-card', ''));
+      card = el('div', 'briefing-card', '');
       card.id = 'briefing-card';
       card.setAttribute('role', 'tooltip');
     }
+    // Inside the link's landmark, so that the card belongs to the region
+    // being read; place() measures from wherever it lands.
+    const region = link.closest(LANDMARKS) || doc.body;
+    if (card.parentNode !== region) region.appendChild(card);
     card.hidden = false;
     render(link, fromTitle(link));
     entry(link).then((d) => { if (d && current === link) render(link, d); });

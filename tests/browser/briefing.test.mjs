@@ -2,15 +2,24 @@
 // Debian's Chromium, driven by playwright-core.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, rmSync, chmodSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { mkdtempSync, mkdirSync, rmSync, chmodSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-const repo = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '..', '..');
+const require = createRequire(import.meta.url);
+const AXE = require.resolve('axe-core/axe.min.js');
+const VNU = join(here, 'node_modules', 'vnu-jar', 'build', 'dist', 'vnu.jar');
+// Every page a reader can reach: the landing page, the article, the index
+// (plain and filtered), each entry, and a 404.
+const PAGES = ['/', '/working-visit-to-kazakhstan.html', '/glossary/', '/glossary/?q=kaz',
+  '/glossary/nope'];
 const shots = join(repo, 'build', 'screenshots');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const EXPECTED = ['lukashenko', 'nazarbayev', 'kobyakov', 'eeu', 'un',
@@ -56,12 +65,23 @@ after(async () => {
   try { demo('stop'); } finally { rmSync(dir, { recursive: true, force: true }); }
 });
 
+// Console errors of every page opened, checked at the end.
+const consoleErrors = [];
+
 async function page(options = {}) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
   const p = await context.newPage();
   p.setDefaultTimeout(5000);
+  p.on('console', (m) => {
+    // A 404 page is announced by the browser itself as a failed load.
+    if (m.type() === 'error' && !/status of 404/.test(m.text())) consoleErrors.push(`${p.url()}: ${m.text()}`);
+  });
+  p.on('pageerror', (e) => consoleErrors.push(`${p.url()}: ${e.message}`));
   return { context, page: p };
 }
+
+const entryIds = async () => (await (await fetch(base + '/glossary/index.json')).json())
+  .entries.map((e) => '/glossary/' + e.id);
 
 test('the article links every entity once, and nothing in headline, nav or footer', async () => {
   const { context, page: p } = await page();
@@ -161,7 +181,7 @@ test('the index filter works live with JavaScript', async () => {
 });
 
 test('pages are readable on a phone: no horizontal scrolling', async () => {
-  const { context, page: p } = await page({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const { context, page: p } = await page({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   for (const path of ['/glossary/', '/glossary/intergovernmental-commission', '/glossary/nope',
     '/working-visit-to-kazakhstan.html']) {
     await p.goto(base + path);
@@ -170,13 +190,55 @@ test('pages are readable on a phone: no horizontal scrolling', async () => {
   }
   await p.goto(base + '/glossary/lukashenko');
   await p.screenshot({ path: join(shots, 'entry-phone.png'), fullPage: true });
+  await p.goto(base + '/working-visit-to-kazakhstan.html');
+  await p.screenshot({ path: join(shots, 'article-phone.png'), fullPage: false });
   await context.close();
 });
 
 test('a tap on a touch screen simply follows the link', async () => {
-  const { context, page: p } = await page({ viewport: { width: 360, height: 740 }, isMobile: true, hasTouch: true });
+  const { context, page: p } = await page({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
   await p.goto(base + '/working-visit-to-kazakhstan.html');
   await p.locator('a.briefing[data-briefing-id="belarus"]').tap();
   await p.waitForURL(base + '/glossary/belarus');
   await context.close();
+});
+
+test('every page passes axe-core with zero violations, light and dark', async () => {
+  const paths = [...PAGES, ...await entryIds()];
+  for (const colorScheme of ['light', 'dark']) {
+    const { context, page: p } = await page({ colorScheme });
+    for (const path of paths) {
+      await p.goto(base + path);
+      if (path.endsWith('.html')) {
+        // With a card open too.
+        await p.locator('a.briefing').first().focus();
+        await p.locator('.briefing-card').waitFor({ state: 'visible' });
+      }
+      await p.addScriptTag({ path: AXE });
+      const violations = await p.evaluate(async () => (await window.axe.run(document)).violations
+        .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      assert.deepEqual(violations, [], `${colorScheme} ${path}`);
+    }
+    await context.close();
+  }
+});
+
+test('every page is valid HTML for the Nu HTML Checker', async () => {
+  const paths = [...PAGES, ...await entryIds()];
+  const files = [];
+  for (const [i, path] of paths.entries()) {
+    const file = join(dir, `page-${i}.html`);
+    writeFileSync(file, Buffer.from(await (await fetch(base + path)).arrayBuffer()));
+    files.push(file);
+  }
+  const r = spawnSync('java', ['-jar', VNU, '--errors-only', '--format', 'json', ...files],
+    { encoding: 'utf8' });
+  const messages = JSON.parse(r.stderr || '{"messages":[]}').messages
+    .map((m) => `${paths[files.indexOf(m.url.replace('file:', ''))] ?? m.url}:${m.lastLine}: ${m.message}`);
+  assert.deepEqual(messages, []);
+  assert.equal(r.status, 0);
+});
+
+test('no page wrote an error to the console', () => {
+  assert.deepEqual(consoleErrors, []);
 });
