@@ -10,6 +10,14 @@ const char *const entry_type_plurals[ENTRY_TYPE_COUNT] = {
     "People", "Organizations", "Agreements", "Places", "Terms"
 };
 
+/* open, s escaped, close. */
+static void sb_wrap(struct strbuf *b, const char *open, const char *s, const char *close)
+{
+    sb_puts(b, open);
+    sb_html(b, s);
+    sb_puts(b, close);
+}
+
 static void head(const struct glossary *g, const char *base, const char *title,
                  const char *description, struct strbuf *b)
 {
@@ -21,13 +29,9 @@ static void head(const struct glossary *g, const char *base, const char *title,
     sb_html(b, title);
     sb_puts(b, "</title>\n");
     if (description) {
-        sb_puts(b, "<meta name=\"description\" content=\"");
-        sb_html(b, description);
-        sb_puts(b, "\">\n");
+        sb_wrap(b, "<meta name=\"description\" content=\"", description, "\">\n");
     }
-    sb_puts(b, "<link rel=\"stylesheet\" href=\"");
-    sb_html(b, base);
-    sb_puts(b, "briefing.css\">\n<script src=\"");
+    sb_wrap(b, "<link rel=\"stylesheet\" href=\"", base, "briefing.css\">\n<script src=\"");
     sb_html(b, base);
     sb_puts(b, "briefing.js\" defer></script>\n</head>\n<body class=\"briefing-page\">\n"
                "<header class=\"briefing-masthead\"><a class=\"briefing-home\" href=\"");
@@ -37,9 +41,7 @@ static void head(const struct glossary *g, const char *base, const char *title,
 
 static void foot(const char *base, const char *json, struct strbuf *b)
 {
-    sb_puts(b, "<footer class=\"briefing-footer\"><p><a href=\"");
-    sb_html(b, base);
-    sb_puts(b, "\">All entries</a> · <a href=\"");
+    sb_wrap(b, "<footer class=\"briefing-footer\"><p><a href=\"", base, "\">All entries</a> · <a href=\"");
     sb_html(b, base);
     sb_html(b, json);
     sb_puts(b, "\" type=\"application/json\">JSON</a></p></footer>\n</body>\n</html>\n");
@@ -50,9 +52,7 @@ static void entry_link(const struct entry *e, const char *base, struct strbuf *b
     sb_puts(b, "<a href=\"");
     sb_html(b, base);
     sb_html(b, e->id);
-    sb_puts(b, "\">");
-    sb_html(b, e->name);
-    sb_puts(b, "</a>");
+    sb_wrap(b, "\">", e->name, "</a>");
 }
 
 /* Does the folded query occur in the entry's folded names? */
@@ -81,9 +81,7 @@ void page_index(const struct glossary *g, const char *base, const char *query, s
     sb_html(b, query ? query : "");
     sb_puts(b, "\" autocomplete=\"off\" spellcheck=\"false\">\n<button type=\"submit\">Filter</button>\n</form>\n");
     sb_puts(b, shown ? "<p class=\"briefing-noresults\" hidden>" : "<p class=\"briefing-noresults\">");
-    sb_puts(b, "No entry matches “");
-    sb_html(b, query ? query : "");
-    sb_puts(b, "”.</p>\n");
+    sb_wrap(b, "No entry matches “", query ? query : "", "”.</p>\n");
     for (int t = 0; t < ENTRY_TYPE_COUNT; t++) {
         if (!count[t])
             continue;
@@ -96,14 +94,10 @@ void page_index(const struct glossary *g, const char *base, const char *query, s
             const struct entry *e = &g->entries[g->by_name[i]];
             if ((int)e->type != t || !entry_matches(e, folded))
                 continue;
-            sb_puts(b, "<li data-briefing-names=\"");
-            sb_html(b, e->search_names);
-            sb_puts(b, "\">");
+            sb_wrap(b, "<li data-briefing-names=\"", e->search_names, "\">");
             entry_link(e, base, b);
             if (e->summary) {
-                sb_puts(b, " <span class=\"briefing-list-summary\">");
-                sb_html(b, e->summary);
-                sb_puts(b, "</span>");
+                sb_wrap(b, " <span class=\"briefing-list-summary\">", e->summary, "</span>");
             }
             sb_puts(b, "</li>\n");
         }
@@ -163,26 +157,20 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
     sb_html(b, base);
     sb_printf(b, "#%s\">%s</a></nav>\n<article", type, entry_type_plurals[e->type]);
     if (e->lang && (!g->lang || strcmp(e->lang, g->lang))) {
-        sb_puts(b, " lang=\"");
-        sb_html(b, e->lang);
-        sb_puts(b, "\"");
+        sb_wrap(b, " lang=\"", e->lang, "\"");
     }
     sb_printf(b, ">\n<header>\n<p class=\"briefing-type briefing-type-%s\">%s</p>\n<h1>",
               type, entry_type_labels[e->type]);
     sb_html(b, e->name);
     sb_puts(b, "</h1>\n");
     if (e->summary) {
-        sb_puts(b, "<p class=\"briefing-lead\">");
-        sb_html(b, e->summary);
-        sb_puts(b, "</p>\n");
+        sb_wrap(b, "<p class=\"briefing-lead\">", e->summary, "</p>\n");
     }
     sb_puts(b, "</header>\n");
     if (e->nparagraphs) {
         sb_puts(b, "<section class=\"briefing-description\">\n");
         for (size_t i = 0; i < e->nparagraphs; i++) {
-            sb_puts(b, "<p>");
-            sb_html(b, e->paragraphs[i]);
-            sb_puts(b, "</p>\n");
+            sb_wrap(b, "<p>", e->paragraphs[i], "</p>\n");
         }
         sb_puts(b, "</section>\n");
     }
@@ -190,9 +178,7 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
         section_start("facts", "Facts", b);
         sb_puts(b, "<dl class=\"briefing-facts\">\n");
         for (size_t i = 0; i < e->nfacts; i++) {
-            sb_puts(b, "<div><dt>");
-            sb_html(b, e->facts[i].label);
-            sb_puts(b, "</dt><dd>");
+            sb_wrap(b, "<div><dt>", e->facts[i].label, "</dt><dd>");
             sb_html(b, e->facts[i].value);
             sb_puts(b, "</dd></div>\n");
         }
@@ -205,13 +191,9 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
             sb_puts(b, "<li");
             const char *lang = e->aliases[i].lang;
             if (lang && (!e->lang || strcmp(lang, e->lang))) {
-                sb_puts(b, " lang=\"");
-                sb_html(b, e->aliases[i].lang);
-                sb_puts(b, "\"");
+                sb_wrap(b, " lang=\"", e->aliases[i].lang, "\"");
             }
-            sb_puts(b, ">");
-            sb_html(b, e->aliases[i].text);
-            sb_puts(b, "</li>\n");
+            sb_wrap(b, ">", e->aliases[i].text, "</li>\n");
         }
         sb_puts(b, "</ul>\n</section>\n");
     }
@@ -220,9 +202,7 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
         section_start("links", "Links", b);
         sb_puts(b, "<ul class=\"briefing-links\">\n");
         for (size_t i = 0; i < e->nlinks; i++) {
-            sb_puts(b, "<li><a href=\"");
-            sb_html(b, e->links[i].href);
-            sb_puts(b, "\" rel=\"external noopener\">");
+            sb_wrap(b, "<li><a href=\"", e->links[i].href, "\" rel=\"external noopener\">");
             sb_html(b, *e->links[i].text ? e->links[i].text : e->links[i].href);
             sb_puts(b, "</a></li>\n");
         }
@@ -290,9 +270,7 @@ void page_not_found(const struct glossary *g, const char *id, const char *base, 
     }
     free(words);
     head(g, base, "No such entry — Glossary", NULL, b);
-    sb_puts(b, "<main class=\"briefing-notfound\" id=\"main\">\n<h1>No entry “");
-    sb_html(b, id);
-    sb_puts(b, "”</h1>\n<p>The glossary has no entry at this address.");
+    sb_wrap(b, "<main class=\"briefing-notfound\" id=\"main\">\n<h1>No entry “", id, "”</h1>\n<p>The glossary has no entry at this address.");
     if (nfound) {
         sb_puts(b, " Perhaps you meant:</p>\n<ul class=\"briefing-suggestions\">\n");
         for (size_t i = 0; i < nfound; i++)
@@ -301,9 +279,7 @@ void page_not_found(const struct glossary *g, const char *id, const char *base, 
     } else {
         sb_puts(b, "</p>\n");
     }
-    sb_puts(b, "<p><a href=\"");
-    sb_html(b, base);
-    sb_puts(b, "\">All entries</a></p>\n</main>\n");
+    sb_wrap(b, "<p><a href=\"", base, "\">All entries</a></p>\n</main>\n");
     foot(base, "index.json", b);
 }
 
