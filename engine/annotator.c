@@ -790,7 +790,7 @@ static int sniff(struct annotator *a, const unsigned char **p, size_t *n, int fo
         return 0;
     char label[CHARSET_LABEL_MAX];
     a->mode = MODE_ANNOTATE;
-    if (charset_sniff(a->hold + a->hold_off, held(a), label, sizeof(label)) &&
+    if (held(a) && charset_sniff(a->hold + a->hold_off, held(a), label, sizeof(label)) &&
         !charset_is_utf8(label)) {
         a->mode = MODE_PASS;
         a->stats.passed_through = 1;
