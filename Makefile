@@ -125,3 +125,4 @@ bench: bin/briefing
 
 clean:
 	rm -rf $(B) bin *.lo *.slo module/*.lo module/*.slo .libs module/.libs
+include tests/fuzz/fuzz.mk

