@@ -4,7 +4,13 @@
 set -eu
 cd "$(dirname "$0")/.."
 top=$(pwd)
-demo="${DEMO_DIR:-$top/build/demo}"
+# The workers run as www-data when started by root: the pages and the
+# glossary are copied to a directory they can read, wherever the clone is.
+if [ "$(id -u)" -eq 0 ]; then
+    demo="${DEMO_DIR:-/var/tmp/mod_briefing-demo}"
+else
+    demo="${DEMO_DIR:-$top/build/demo}"
+fi
 port=${PORT:-8080}
 conf="$demo/httpd.conf"
 case "${1:-start}" in
@@ -19,6 +25,10 @@ stop)
     ;;
 esac
 mkdir -p "$demo/logs"
+chmod 755 "$demo"
+rm -rf "$demo/htdocs" && cp -R "$top/htdocs" "$demo/htdocs"
+cp "$top/data/glossary.xml" "$demo/glossary.xml"
+chmod -R a+rX "$demo/htdocs" "$demo/glossary.xml"
 modules=/usr/lib/apache2/modules
 cat > "$conf" <<CONF
 ServerRoot "$demo"
@@ -39,10 +49,10 @@ Group www-data
 TypesConfig /etc/mime.types
 AddDefaultCharset utf-8
 DirectoryIndex index.html
-DocumentRoot "$top/htdocs"
-BriefingGlossary "$top/data/glossary.xml"
+DocumentRoot "$demo/htdocs"
+BriefingGlossary "$demo/glossary.xml"
 BriefingReloadInterval 2
-<Directory "$top/htdocs">
+<Directory "$demo/htdocs">
     Require all granted
     BriefingAnnotate On
     BriefingAssets On
