@@ -242,10 +242,19 @@ typedef struct {
     int filtering;                       /* a BRIEFING filter has started */
 } briefing_request;
 
-static apr_interval_time_t reload_interval(const server_rec *s)
+/* Glossaries are shared across virtual hosts, so they are looked at as
+ * often as the most eager of them asks; 0 when none reloads. */
+static apr_interval_time_t reload_interval(server_rec *main_server)
 {
-    const briefing_server_conf *sc = ap_get_module_config(s->module_config, &briefing_module);
-    return sc->reload_interval == UNSET ? DEFAULT_RELOAD_INTERVAL : sc->reload_interval;
+    apr_interval_time_t shortest = 0;
+    for (server_rec *s = main_server; s; s = s->next) {
+        const briefing_server_conf *sc = ap_get_module_config(s->module_config, &briefing_module);
+        apr_interval_time_t each = sc->reload_interval == UNSET ? DEFAULT_RELOAD_INTERVAL
+                                                                : sc->reload_interval;
+        if (each > 0 && (shortest == 0 || each < shortest))
+            shortest = each;
+    }
+    return shortest;
 }
 
 static briefing_request *request_state(request_rec *r, const briefing_dir_conf *c)
@@ -254,7 +263,7 @@ static briefing_request *request_state(request_rec *r, const briefing_dir_conf *
     if (req || !c->glossary)
         return req;
     req = apr_pcalloc(r->pool, sizeof(*req));
-    req->version = glossary_store_acquire(c->glossary, reload_interval(r->server), r->pool, r->server);
+    req->version = glossary_store_acquire(c->glossary, r->pool);
     req->etag_suffix = apr_psprintf(r->pool, "-b%016" APR_UINT64_T_HEX_FMT,
                                     (apr_uint64_t)req->version->glossary->content_hash);
     ap_set_module_config(r->request_config, &briefing_module, req);
@@ -670,11 +679,10 @@ static int briefing_monitor(apr_pool_t *p, server_rec *s)
 
 static void briefing_child_init(apr_pool_t *pchild, server_rec *s)
 {
-    if (glossary_store_child_init(pchild) != APR_SUCCESS)
-        ap_log_error(APLOG_MARK, APLOG_CRIT, 0, s, BRLOGNO(0001) "cannot create the glossary lock");
-    /* The parent may not have seen the latest change yet. */
-    if (reload_interval(s) > 0)
-        glossary_store_refresh(GLOSSARY_CHECK_NOW, s);
+    apr_status_t rv = glossary_store_child_init(pchild, reload_interval(s), s);
+    if (rv != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, BRLOGNO(0001)
+                     "cannot start the glossary lock and watcher thread");
 }
 
 static void briefing_register_hooks(apr_pool_t *p)

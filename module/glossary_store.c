@@ -1,12 +1,13 @@
 #include "glossary_store.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "apr_file_info.h"
 #include "apr_strings.h"
+#include "apr_thread_cond.h"
 #include "apr_thread_mutex.h"
+#include "apr_thread_proc.h"
 #include "http_log.h"
 
 APLOG_USE_MODULE(briefing);
@@ -26,7 +27,6 @@ struct glossary_slot {
     struct glossary_version *current;
     struct file_state seen;          /* of the last file loaded or tried */
     apr_time_t checked;
-    int loading;
     server_rec *server;              /* for the reload thread's log lines */
     struct glossary_slot *next;
 };
@@ -135,11 +135,6 @@ struct glossary_slot *glossary_store_open(const char *path, char *err, size_t er
     return slot;
 }
 
-apr_status_t glossary_store_child_init(apr_pool_t *pchild)
-{
-    return apr_thread_mutex_create(&lock, APR_THREAD_MUTEX_DEFAULT, pchild);
-}
-
 const char *glossary_store_path(const struct glossary_slot *slot)
 {
     return slot->path;
@@ -154,7 +149,6 @@ static void reload(struct glossary_slot *slot, const struct file_state *st)
     store_lock();
     int installed = g && install(slot, g, st->mtime) == 0;
     apr_size_t entries = installed ? g->nentries : 0;
-    slot->loading = 0;
     store_unlock();
     if (installed) {
         ap_log_error(APLOG_MARK, APLOG_NOTICE, 0, slot->server, BRLOGNO(0101)
@@ -168,21 +162,8 @@ static void reload(struct glossary_slot *slot, const struct file_state *st)
                  BRLOGNO(0102) "glossary reload failed, the previous version stays: %s", err);
 }
 
-struct reload_job {
-    struct glossary_slot *slot;
-    struct file_state st;
-};
-
-static void *reload_thread(void *arg)
-{
-    struct reload_job *job = arg;
-    reload(job->slot, &job->st);
-    free(job);
-    return NULL;
-}
-
-/* Called with the lock held.  Returns 1, with the new state, when the file
- * changed since it was last loaded or tried. */
+/* Returns 1, with the new state, when the file changed since it was last
+ * loaded or tried.  Only one thread of a process calls it. */
 static int file_changed(struct glossary_slot *slot, server_rec *s, struct file_state *st)
 {
     slot->server = s;
@@ -197,30 +178,7 @@ static int file_changed(struct glossary_slot *slot, server_rec *s, struct file_s
     if (same_state(st, &slot->seen))
         return 0;
     slot->seen = *st;
-    slot->loading = 1;
     return 1;
-}
-
-/* Called with the lock held: starts a reload when the file changed. */
-static void check_file(struct glossary_slot *slot, server_rec *s)
-{
-    struct reload_job *job = malloc(sizeof(*job));
-    pthread_attr_t attr;
-    pthread_t thread;
-    if (!job || !file_changed(slot, s, &job->st)) {
-        free(job);
-        return;
-    }
-    job->slot = slot;
-    pthread_attr_init(&attr);
-    pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-    if (pthread_create(&thread, &attr, reload_thread, job) != 0) {
-        slot->loading = 0;
-        free(job);
-        ap_log_error(APLOG_MARK, APLOG_ERR, 0, s,
-                     BRLOGNO(0103) "cannot start a thread to reload %s", slot->path);
-    }
-    pthread_attr_destroy(&attr);
 }
 
 void glossary_store_refresh(apr_interval_time_t interval, server_rec *s)
@@ -236,6 +194,66 @@ void glossary_store_refresh(apr_interval_time_t interval, server_rec *s)
     }
 }
 
+/* One watcher thread per child keeps every process current, idle ones
+ * too, so that no request is the first to notice a change and serve the
+ * old version while the new one loads. */
+struct watcher {
+    apr_thread_t *thread;
+    apr_thread_mutex_t *mutex;
+    apr_thread_cond_t *wake;
+    apr_interval_time_t interval;
+    server_rec *server;
+    int stopping;
+};
+
+static void *APR_THREAD_FUNC watch(apr_thread_t *thread, void *data)
+{
+    struct watcher *w = data;
+    apr_thread_mutex_lock(w->mutex);
+    while (!w->stopping) {
+        apr_thread_cond_timedwait(w->wake, w->mutex, w->interval);
+        if (w->stopping)
+            break;
+        apr_thread_mutex_unlock(w->mutex);
+        glossary_store_refresh(GLOSSARY_CHECK_NOW, w->server);
+        apr_thread_mutex_lock(w->mutex);
+    }
+    apr_thread_mutex_unlock(w->mutex);
+    apr_thread_exit(thread, APR_SUCCESS);
+    return NULL;
+}
+
+static apr_status_t stop_watcher(void *data)
+{
+    struct watcher *w = data;
+    apr_status_t rv;
+    apr_thread_mutex_lock(w->mutex);
+    w->stopping = 1;
+    apr_thread_cond_signal(w->wake);
+    apr_thread_mutex_unlock(w->mutex);
+    apr_thread_join(&rv, w->thread);
+    return APR_SUCCESS;
+}
+
+apr_status_t glossary_store_child_init(apr_pool_t *pchild, apr_interval_time_t interval,
+                                       server_rec *s)
+{
+    apr_status_t rv = apr_thread_mutex_create(&lock, APR_THREAD_MUTEX_DEFAULT, pchild);
+    if (rv != APR_SUCCESS || interval <= 0 || !slots)
+        return rv;
+    /* The parent may not have seen the latest change yet. */
+    glossary_store_refresh(GLOSSARY_CHECK_NOW, s);
+    struct watcher *w = apr_pcalloc(pchild, sizeof(*w));
+    w->interval = interval;
+    w->server = s;
+    if ((rv = apr_thread_mutex_create(&w->mutex, APR_THREAD_MUTEX_DEFAULT, pchild)) ||
+        (rv = apr_thread_cond_create(&w->wake, pchild)) ||
+        (rv = apr_thread_create(&w->thread, NULL, watch, w, pchild)))
+        return rv;
+    apr_pool_cleanup_register(pchild, w, stop_watcher, apr_pool_cleanup_null);
+    return APR_SUCCESS;
+}
+
 static apr_status_t release(void *data)
 {
     store_lock();
@@ -244,16 +262,9 @@ static apr_status_t release(void *data)
     return APR_SUCCESS;
 }
 
-struct glossary_version *glossary_store_acquire(struct glossary_slot *slot,
-                                                apr_interval_time_t interval,
-                                                apr_pool_t *pool, server_rec *s)
+struct glossary_version *glossary_store_acquire(struct glossary_slot *slot, apr_pool_t *pool)
 {
-    apr_time_t now = apr_time_now();
     store_lock();
-    if (interval > 0 && !slot->loading && now - slot->checked >= interval) {
-        slot->checked = now;
-        check_file(slot, s);
-    }
     struct glossary_version *v = slot->current;
     v->refs++;
     store_unlock();
