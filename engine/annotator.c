@@ -82,6 +82,8 @@ struct annotator {
 
     struct match_stream match;
     unsigned char *linked;    /* a bit per entry, for MENTIONS_FIRST */
+    size_t linkable;          /* entries of the types looked for */
+    int exhausted;            /* no further mention could be linked */
     struct annotate_stats stats;
 };
 
@@ -290,6 +292,8 @@ static void put_mentions(struct annotator *a)
         a->stats.links++;
     }
     a->match.ndone = 0;
+    a->exhausted = (a->c->max_links && a->stats.links >= a->c->max_links) ||
+                   (a->c->mentions == MENTIONS_FIRST && a->stats.links >= a->linkable);
 }
 
 /* The first input byte that something still undecided may need. */
@@ -394,23 +398,6 @@ static void text_byte(struct annotator *a, unsigned char b, uint64_t at)
     }
 }
 
-static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset)
-{
-    struct annotator *a = ctx;
-    if (!a->annotatable)
-        return;
-    for (size_t i = 0; i < n; i++) {
-        if (!a->in_ref && !a->utf8_len && match_idle(&a->match) &&
-            (i += match_skip(&a->match, p + i, n - i)) == n)
-            break;
-        unsigned char b = p[i];
-        if (b < 0x80 && b != '&' && !a->in_ref && !a->utf8_len)
-            feed(a, b, offset + i, offset + i + 1);
-        else
-            text_byte(a, b, offset + i);
-    }
-}
-
 /* Markup or the end of the page ends the text run: it is a boundary. */
 static void end_run(struct annotator *a)
 {
@@ -422,6 +409,31 @@ static void end_run(struct annotator *a)
     match_end_run(&a->match);
     if (a->match.ndone)
         put_mentions(a);
+}
+
+static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset)
+{
+    struct annotator *a = ctx;
+    if (!a->annotatable)
+        return;
+    for (size_t i = 0; i < n && !a->exhausted; i++) {
+        if (!a->in_ref && !a->utf8_len && match_idle(&a->match)) {
+            i += match_scan(&a->match, p + i, n - i, offset + i);
+            if (a->match.ndone)
+                put_mentions(a);
+            if (i == n)
+                break;
+        }
+        unsigned char b = p[i];
+        if (b < 0x80 && b != '&' && !a->in_ref && !a->utf8_len)
+            feed(a, b, offset + i, offset + i + 1);
+        else
+            text_byte(a, b, offset + i);
+    }
+    /* Once nothing more can be linked the rest of the page passes through
+     * as it is: nothing is looked for, nothing held back. */
+    if (a->exhausted && (!match_idle(&a->match) || a->in_ref || a->utf8_len))
+        end_run(a);
 }
 
 static void on_markup(void *ctx, uint64_t offset)
@@ -722,6 +734,10 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     tokenizer_init(&a->tok, &handler, a);
     a->tok.capture_scope = c->nscope > 0;
     match_stream_init(&a->match, g->matcher, c->type_mask);
+    for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
+        if (c->type_mask & (1u << t))
+            a->linkable += g->count_by_type[t];
+    a->exhausted = a->linkable == 0;
     a->stack[0].info = element_lookup("", 0);
     a->depth = 1;
     a->annotatable = text_is_annotatable(a);

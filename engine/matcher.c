@@ -318,3 +318,137 @@ uint64_t match_hold_from(const struct match_stream *s)
             from = s->ready[i].mention.start;
     return from;
 }
+
+/* ---- the fast path: whole mentions in the bytes in hand ---- */
+
+#define SCAN_UNSURE SIZE_MAX
+
+static uint32_t anchored_child(const struct automaton *a, uint32_t state, unsigned char b)
+{
+    return state == AC_ROOT ? a->root_next[b] : automaton_child(a, state, b);
+}
+
+/* The pattern that ends at `state` and starts where the walk started, if
+ * the stream looks for its type. */
+static uint32_t anchored_pattern(const struct match_stream *s, const struct automaton *a,
+                                 uint32_t state)
+{
+    uint32_t pattern = a->nodes[state].pattern;
+    if (pattern == AC_NO_PATTERN || !(s->type_mask & (1u << s->m->patterns[pattern].type)))
+        return AC_NO_PATTERN;
+    return pattern;
+}
+
+/* The length of the longest mention that starts at p[0], with *pattern its
+ * pattern; 0 when none does; SCAN_UNSURE when the answer depends on a byte
+ * that is not plain ASCII text in hand.  Walks both tries from the root as
+ * the automata would, without touching the stream. */
+__attribute__((noinline))   /* keeps match_scan's loop in registers */
+static size_t longest_at(const struct match_stream *s, const unsigned char *p, size_t n,
+                         uint32_t *pattern)
+{
+    const struct matcher *m = s->m;
+    uint32_t exact = AC_ROOT, folded = AC_ROOT;
+    int exact_alive = m->exact != NULL, folded_alive = m->folded != NULL, prev_space = 0;
+    size_t best = 0;
+    for (size_t j = 0; exact_alive || folded_alive; j++) {
+        if (j == n)
+            return SCAN_UNSURE;
+        unsigned char info = m->byte_info[p[j]];
+        if (info & BYTE_STOP)
+            return SCAN_UNSURE;
+        if ((info & BYTE_SPACE) && prev_space)
+            continue;
+        prev_space = info & BYTE_SPACE;
+        unsigned char c = prev_space ? ' ' : p[j];
+        uint32_t found = AC_NO_PATTERN;
+        if (exact_alive) {
+            exact = anchored_child(m->exact, exact, c);
+            exact_alive = exact != AC_ROOT;
+            if (exact_alive)
+                found = anchored_pattern(s, m->exact, exact);
+        }
+        if (folded_alive) {
+            folded = anchored_child(m->folded, folded, (unsigned char)uc_fold(c));
+            folded_alive = folded != AC_ROOT;
+            if (folded_alive && found == AC_NO_PATTERN)
+                found = anchored_pattern(s, m->folded, folded);
+        }
+        if (found == AC_NO_PATTERN)
+            continue;
+        if (j + 1 == n || (m->byte_info[p[j + 1]] & BYTE_STOP))
+            return SCAN_UNSURE;
+        if (!(m->byte_info[p[j + 1]] & BYTE_WORD)) {
+            best = j + 1;
+            *pattern = found;
+        }
+    }
+    return best;
+}
+
+/* A mention at a word start needs its first two letters to begin some
+ * pattern: most words are passed over on that alone. */
+static int may_start_at(const struct matcher *m, const unsigned char *p, size_t n)
+{
+    return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) ||
+           (m->starts2[p[0]][p[1] >> 3] & (1u << (p[1] & 7)));
+}
+
+static int put_final(struct match_stream *s, uint32_t pattern, uint64_t start, uint64_t end)
+{
+    if (reserve((void **)&s->done, &s->done_cap, s->ndone + 1, sizeof(*s->done),
+                SIZE_MAX / sizeof(*s->done))) {
+        s->out_of_memory = 1;
+        return -1;
+    }
+    s->done[s->ndone++] = (struct mention){s->m->patterns[pattern].entry, start, end};
+    s->committed_end = s->symbols;
+    return 0;
+}
+
+/* Where the word that goes on at p[i] ends: at a byte that is no ASCII
+ * word character, or n. */
+static size_t word_end(const unsigned char *info, const unsigned char *p, size_t i, size_t n)
+{
+    while (i + 4 <= n && (info[p[i]] & info[p[i + 1]] & info[p[i + 2]] & info[p[i + 3]] & BYTE_WORD))
+        i += 4;
+    while (i < n && (info[p[i]] & BYTE_WORD))
+        i++;
+    return i;
+}
+
+/* Past the rest of a word and the byte that ends it, which cannot begin a
+ * mention either; not past a byte that must be decoded. */
+static size_t past_word(const unsigned char *info, const unsigned char *p, size_t i, size_t n)
+{
+    i = word_end(info, p, i, n);
+    return i < n && !(info[p[i]] & BYTE_STOP) ? i + 1 : i;
+}
+
+size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset)
+{
+    const unsigned char *info = s->m->byte_info;
+    size_t i = s->prev_word ? past_word(info, p, 0, n) : 0;
+    /* Here p[i] follows a byte that is no word character. */
+    while (i < n) {
+        unsigned char b = info[p[i]];
+        if (b & BYTE_STOP)
+            break;
+        if ((b & BYTE_STARTS) && may_start_at(s->m, p + i, n - i)) {
+            uint32_t pattern = AC_NO_PATTERN;
+            size_t len = longest_at(s, p + i, n - i, &pattern);
+            if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
+                break;
+            if (len) {
+                i = (info[p[i + len - 1]] & BYTE_WORD) ? past_word(info, p, i + len, n) : i + len;
+                continue;
+            }
+        }
+        i = (b & BYTE_WORD) ? past_word(info, p, i + 1, n) : i + 1;
+    }
+    if (i) {
+        s->prev_word = (info[p[i - 1]] & BYTE_WORD) != 0;
+        s->prev_space = (info[p[i - 1]] & BYTE_SPACE) != 0;
+    }
+    return i;
+}

@@ -107,31 +107,14 @@ static inline int match_idle(const struct match_stream *s)
 {
     return s->state_exact == AC_ROOT && s->state_folded == AC_ROOT && !s->nopen && !s->nready;
 }
-/* While idle, how many bytes of p[0..n) can be passed over unfed: no
- * mention can begin inside a word, nor at a byte that starts no pattern.
- * Only the class of the last byte passed over matters to what follows. */
-static inline size_t match_skip(struct match_stream *s, const unsigned char *p, size_t n)
-{
-    const unsigned char *info = s->m->byte_info;
-    int word = s->prev_word;
-    size_t i = 0;
-    for (; i < n; i++) {
-        unsigned char b = info[p[i]];
-        if ((b & BYTE_STOP) || ((b & BYTE_STARTS) && !word)) {
-            /* A word whose first two letters begin no pattern can be
-             * passed over whole, first letter included. */
-            if ((b & BYTE_STOP) || i + 1 >= n || !(info[p[i + 1]] & BYTE_WORD) ||
-                (s->m->starts2[p[i]][p[i + 1] >> 3] & (1u << (p[i + 1] & 7))))
-                break;
-        }
-        word = b & BYTE_WORD;
-    }
-    if (i) {
-        s->prev_word = word != 0;
-        s->prev_space = (info[p[i - 1]] & BYTE_SPACE) != 0;
-    }
-    return i;
-}
+/* While idle, takes as much of the ASCII text p[0..n) (at source offset
+ * `offset`) as it can decide without feeding it code point by code point:
+ * words that begin no pattern are passed over, and a mention that lies
+ * wholly within the bytes in hand is found by walking the automata from its
+ * first byte and put with the final ones.  Returns the bytes taken; the
+ * caller feeds the next one (a reference, a non-ASCII byte, or text whose
+ * outcome depends on what comes after p[n-1]). */
+size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset);
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
 /* The first source byte that a mention still in progress may need; text

@@ -4,8 +4,8 @@
  * The input makes a handful of short patterns over a tiny alphabet (some
  * case-insensitive, folded with uc_fold as the loader does) and a text.
  * The text is fed a code point at a time with its UTF-8 byte offsets, as
- * the annotator does: once plainly, and twice passing over idle text with
- * match_skip (on the rest of the run, and on windows of random length, as
+ * the annotator does: once plainly, and twice letting match_scan take idle
+ * text (on the rest of the run, and on windows of random length, as
  * the tokenizer's text callbacks would cut it).  The mentions must equal
  * those of a brute-force leftmost-longest matcher; no mention may start in
  * text that match_hold_from had already released.  Any failure abort()s.
@@ -262,13 +262,13 @@ static void run_engine(const struct matcher *m, const struct text *t, enum skip_
                 if (to - from > w)
                     to = from + w;
             }
-            size_t k = match_skip(&s, t->bytes + from, to - from);
+            size_t k = match_scan(&s, t->bytes + from, to - from, from);
             if (k > to - from)
-                FAIL("match_skip passed over %zu of %zu bytes", k, to - from);
+                FAIL("match_scan took %zu of %zu bytes", k, to - from);
             /* Only ASCII can be passed over, and so a byte is a code point. */
             for (size_t j = 0; j < k; j++)
                 if (t->cp[i + j] >= 0x80 || t->cp[i + j] == CP_BREAK)
-                    FAIL("match_skip passed over U+%04X at byte %zu", (unsigned)t->cp[i + j], from + j);
+                    FAIL("match_scan took U+%04X at byte %zu", (unsigned)t->cp[i + j], from + j);
             skipped = k;
         }
         if (skipped) {

@@ -429,10 +429,44 @@ static void memory_stays_bounded(void **state)
     stream_bounded("<p>", "Aleksandr Lukashenko, UN. ", 400000, strlen(A_LUK END) + strlen(A_UN END));
 }
 
+/* Bytes written after each of `parts` is written and flushed. */
+static void written_after_each(struct annotate_options o, const char *const *parts,
+                               const size_t *want)
+{
+    struct annotate_config *c = config(o);
+    struct counter n = {0};
+    struct annotator *a = annotator_new(g, c, count_sink, &n);
+    for (size_t i = 0; parts[i]; i++) {
+        assert_int_equal(annotator_write(a, parts[i], strlen(parts[i])), 0);
+        assert_int_equal(annotator_flush(a), 0);
+        if (n.bytes != want[i])
+            fail_msg("after part %zu: %zu bytes written, not %zu", i, n.bytes, want[i]);
+    }
+    annotator_free(a);
+    annotate_config_free(c);
+}
+
+/* Once nothing more could be linked (every entry looked for has its link,
+ * or the cap is reached), text that might be a mention is not held back. */
+static void nothing_held_once_nothing_can_be_linked(void **state)
+{
+    (void)state;
+    const char *parts[] = {"<p>Belarus", ", Eurasian Econ", "omic Union</p>", NULL};
+    size_t link = strlen(A_BY END), p1 = strlen(parts[0]), p2 = strlen(parts[1]);
+    /* Still looking for the other entries: "Eurasian Econ" waits. */
+    written_after_each((struct annotate_options){0}, (const char *[]){parts[0], parts[1], NULL},
+                       (size_t[]){3, p1 + link + 2});
+    written_after_each((struct annotate_options){.type_mask = 1u << ENTRY_PLACE}, parts,
+                       (size_t[]){3, p1 + link + p2, p1 + link + p2 + strlen(parts[2])});
+    written_after_each((struct annotate_options){.mentions = MENTIONS_ALL, .max_links = 1}, parts,
+                       (size_t[]){3, p1 + link + p2, p1 + link + p2 + strlen(parts[2])});
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(un_needs_word_boundaries),
+        cmocka_unit_test(nothing_held_once_nothing_can_be_linked),
         cmocka_unit_test(text_runs_start_and_end_at_markup),
         cmocka_unit_test(references_are_decoded_and_kept),
         cmocka_unit_test(whitespace_runs_match_one_space),

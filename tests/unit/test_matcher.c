@@ -2,7 +2,7 @@
  * are fed with fake offsets, the i-th code point spanning [i, i+1), and the
  * mentions are compared with what is expected; then 1000 random patterns
  * against a plain reference matcher.  Every text is run twice: fed whole,
- * and with match_skip passing over ASCII text while the stream is idle, as
+ * and with match_scan taking ASCII text while the stream is idle, as
  * the annotator does. */
 #include "testing.h"
 
@@ -84,7 +84,7 @@ static void take_done(struct match_stream *s, struct mentions *out)
 }
 
 /* Feeds cps[0..n) (CP_BREAK ends a run), the i-th at offset i, then ends
- * the run.  With `skip`, ASCII text is passed over with match_skip whenever
+ * the run.  With `skip`, ASCII text is taken by match_scan whenever
  * the stream is idle, as the annotator does.  Checks on the way that no
  * mention starts before text that match_hold_from already let go. */
 static void run_engine_with(const struct matcher *m, unsigned mask, const uint32_t *cps, size_t n,
@@ -102,7 +102,7 @@ static void run_engine_with(const struct matcher *m, unsigned mask, const uint32
                 bytes[len] = (unsigned char)cps[i + len];
                 len++;
             }
-            skipped = match_skip(&s, bytes, len);
+            skipped = match_scan(&s, bytes, len, i);
             assert_true(skipped <= len);
         }
         if (skipped) {
