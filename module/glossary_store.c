@@ -250,7 +250,8 @@ apr_status_t glossary_store_child_init(apr_pool_t *pchild, apr_interval_time_t i
         (rv = apr_thread_cond_create(&w->wake, pchild)) ||
         (rv = apr_thread_create(&w->thread, NULL, watch, w, pchild)))
         return rv;
-    apr_pool_cleanup_register(pchild, w, stop_watcher, apr_pool_cleanup_null);
+    /* Before pchild's subpools go, the thread's own among them. */
+    apr_pool_pre_cleanup_register(pchild, w, stop_watcher);
     return APR_SUCCESS;
 }
 
