@@ -12,6 +12,7 @@
 #include <string.h>
 
 /* Deeper nesting stops annotation until the depth drops back. */
+#define OVERFLOW_NAMES 32
 #define STACK_MAX 512
 /* Formatting elements that browsers would reopen, remembered at most. */
 #define LINGER_MAX 16
@@ -65,7 +66,12 @@ struct annotator {
     size_t hold_off, hold_cap;
 
     struct open_element stack[STACK_MAX];
-    size_t depth, overflow;
+    size_t depth;
+    /* Elements open past STACK_MAX, counted by name so that a stray end
+     * tag cannot close one; too many names, and nothing more is annotated. */
+    struct { uint64_t hash; size_t count; } overflow[OVERFLOW_NAMES];
+    size_t noverflow, overflow_open;
+    int overflow_lost;
     struct lingering { uint64_t hash; size_t marker; } lingering[LINGER_MAX];
     size_t nlingering;
     int head_seen;
@@ -358,6 +364,10 @@ static void utf8_continue(struct annotator *a)
     int len = utf8_decode(a->utf8, a->utf8_len, &cp);
     if (len > 0) {
         a->utf8_len = 0;
+        /* Browsers drop a byte order mark before they parse: it is no
+         * character of the text, and no word character before a mention. */
+        if (cp == 0xFEFF && a->utf8_start == 0)
+            return;
         feed(a, cp, a->utf8_start, a->utf8_start + (uint64_t)len);
     } else if (len < 0) {
         unsigned char rest[3];
@@ -375,6 +385,15 @@ static void text_byte(struct annotator *a, unsigned char b, uint64_t at)
 {
     if (a->in_ref) {
         enum charref_step step = charref_push(&a->ref, b);
+        if (step == CHARREF_MORE && a->ref.raw_len >= CHARREF_HOLD_MAX) {
+            /* Only a numeric reference padded with zeros gets this long:
+             * rather than hold it whole, read its '&' as a boundary and
+             * the rest as text. */
+            a->in_ref = 0;
+            feed(a, MATCH_INVALID_CP, a->ref_start, a->ref_start + 1);
+            feed_literal(a, a->ref_start + 1, at + 1);
+            return;
+        }
         if (step == CHARREF_MORE)
             return;
         end_reference(a, step == CHARREF_DONE ? -1 : b);
@@ -498,10 +517,38 @@ static int in_scope(const struct annotator *a, const struct html_tag *t)
     return 0;
 }
 
+static void push_overflow(struct annotator *a, uint64_t hash)
+{
+    size_t i = 0;
+    while (i < a->noverflow && a->overflow[i].hash != hash)
+        i++;
+    if (i == a->noverflow) {
+        if (i == OVERFLOW_NAMES) {
+            a->overflow_lost = 1;
+            return;
+        }
+        a->overflow[a->noverflow++].hash = hash;
+    }
+    a->overflow[i].count++;
+    a->overflow_open++;
+}
+
+/* Closes the innermost element past STACK_MAX of that name, if any. */
+static void pop_overflow(struct annotator *a, uint64_t hash)
+{
+    for (size_t i = 0; i < a->noverflow; i++)
+        if (a->overflow[i].hash == hash) {
+            a->overflow_open--;
+            if (--a->overflow[i].count == 0)
+                a->overflow[i] = a->overflow[--a->noverflow];
+            return;
+        }
+}
+
 static void push(struct annotator *a, const struct html_tag *t, const struct element_info *info)
 {
     if (a->depth == STACK_MAX) {
-        a->overflow++;
+        push_overflow(a, t->hash);
         return;
     }
     const struct open_element *parent = top(a);
@@ -669,8 +716,8 @@ static enum html_content start_tag(struct annotator *a, const struct html_tag *t
 
 static void end_tag(struct annotator *a, const struct html_tag *t, const struct element_info *info)
 {
-    if (a->overflow) {
-        a->overflow--;
+    if (a->overflow_open) {
+        pop_overflow(a, t->hash);
         return;
     }
     /* Browsers keep body and html open to the end of the page. */
@@ -692,7 +739,7 @@ static void end_tag(struct annotator *a, const struct html_tag *t, const struct 
 static int text_is_annotatable(const struct annotator *a)
 {
     const struct open_element *e = &a->stack[a->depth - 1];
-    return !a->overflow && !a->nlingering && !e->blocked &&
+    return !a->overflow_open && !a->overflow_lost && !a->nlingering && !e->blocked &&
            (!a->c->nscope || e->scoped) && !(e->info->flags & EL_TABLE_TEXT);
 }
 

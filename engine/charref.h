@@ -7,6 +7,9 @@
 #include <stdint.h>
 
 #define CHARREF_NAME_MAX 32
+/* The longest reference the annotator holds back; a longer one (zeros
+ * before a number) is not read as a reference. */
+#define CHARREF_HOLD_MAX 64
 
 enum charref_step {
     CHARREF_MORE,      /* the byte belongs to the reference; go on */

@@ -357,6 +357,25 @@ static void charset_declarations(void **state)
     expect_with(o, "<p>UN</p>", "<p>" A_UN "UN" END "</p>");
 }
 
+static void overlong_references_are_text(void **state)
+{
+    (void)state;
+    char page[256], want[512];
+    /* 63 bytes after '&' are still a reference; 64 are not. */
+    snprintf(page, sizeof(page), "<p>UN&#%060d85;</p>", 0);
+    unchanged(page);
+    snprintf(page, sizeof(page), "<p>UN&#%061d85;</p>", 0);
+    snprintf(want, sizeof(want), "<p>" A_UN "UN" END "&#%061d85;</p>", 0);
+    expect(page, want);
+}
+
+static void a_byte_order_mark_is_no_character(void **state)
+{
+    (void)state;
+    expect("\xEF\xBB\xBFUN here", "\xEF\xBB\xBF" A_UN "UN" END " here");
+    unchanged("<p>x\xEF\xBB\xBFUN</p>");
+}
+
 static void crlf_and_empty_pages(void **state)
 {
     (void)state;
@@ -380,6 +399,14 @@ static void deep_nesting_stops_annotation(void **state)
     assert_int_equal(strlen(out), page.len + strlen(A_UN END));
     assert_memory_equal(out, page.data, page.len - 2);
     assert_string_equal(out + page.len - 2, A_UN "UN" END);
+    free(out);
+    /* Past the stack's depth a stray end tag closes nothing. */
+    page.len = 0;
+    for (int i = 0; i < 600; i++)
+        output_sink(&page, "<div>", 5);
+    output_sink(&page, "<code></i>UN</div>UN", 20);
+    out = annotate_chunked(g, c, page.data, page.len, 4096, 0, NULL);
+    assert_int_equal(strlen(out), page.len);
     free(out);
     free(page.data);
     annotate_config_free(c);
@@ -426,6 +453,9 @@ static void memory_stays_bounded(void **state)
     stream_bounded("<p title=\"", spaces, 2560, 0);
     stream_bounded("<!--", spaces, 2560, 0);
     stream_bounded("<p>Aleksandr", spaces, 2560, 0);
+    static char zeros[4096];
+    memset(zeros, '0', sizeof(zeros) - 1);
+    stream_bounded("<p>UN &#", zeros, 2560, strlen(A_UN END));
     stream_bounded("<p>", "Aleksandr Lukashenko, UN. ", 400000, strlen(A_LUK END) + strlen(A_UN END));
 }
 
@@ -493,6 +523,8 @@ int main(void)
         cmocka_unit_test(charset_declarations),
         cmocka_unit_test(crlf_and_empty_pages),
         cmocka_unit_test(deep_nesting_stops_annotation),
+        cmocka_unit_test(a_byte_order_mark_is_no_character),
+        cmocka_unit_test(overlong_references_are_text),
         cmocka_unit_test(memory_stays_bounded),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
