@@ -5,6 +5,7 @@
 #   make test         every test: unit, golden, chunking, CLI, then the same
 #                     suite under ASan+UBSan and the CLI under valgrind
 #   make test-unit    the unit tests only (fast)
+#   make test-attack  hostile glossaries and pages (tests/attack/)
 #   make test-asan    the suite built with -fsanitize=address,undefined
 #   make valgrind     bin/briefing on the demo page under valgrind
 #   make bench        engine throughput and memory (see bench/README.md)
@@ -86,7 +87,7 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-integration test-browser test-asan valgrind
+test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind
 
 # Debian's Chromium driven by playwright-core against the demo server.
 test-browser: $(B)/mod_briefing.so
@@ -126,3 +127,4 @@ bench: bin/briefing
 clean:
 	rm -rf $(B) bin *.lo *.slo module/*.lo module/*.slo .libs module/.libs
 include tests/fuzz/fuzz.mk
+include tests/attack/attack.mk

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <libxml/parser.h>
 #include <libxml/relaxng.h>
@@ -168,8 +169,39 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
     xmlStopParser(ctxt);
 }
 
+/* libxml2 copies a document handed over whole; read through this, it
+ * takes the bytes a window at a time, so a big file is in memory once. */
+struct memory_reader {
+    const char *next;
+    size_t left;
+};
+
+static int read_memory(void *ctx, char *buf, int len)
+{
+    struct memory_reader *r = ctx;
+    size_t n = r->left < (size_t)len ? r->left : (size_t)len;
+    memcpy(buf, r->next, n);
+    r->next += n;
+    r->left -= n;
+    return (int)n;
+}
+
+/* UTF-16 and UTF-32 begin with a byte order mark or a NUL byte. */
+static int looks_utf16_or_32(const struct loader *ld)
+{
+    const unsigned char *p = (const unsigned char *)ld->data;
+    size_t n = ld->size < 4 ? ld->size : 4;
+    if (n >= 2 && ((p[0] == 0xFF && p[1] == 0xFE) || (p[0] == 0xFE && p[1] == 0xFF)))
+        return 1;
+    return memchr(p, 0, n) != NULL;
+}
+
 static xmlDocPtr parse(struct loader *ld)
 {
+    if (looks_utf16_or_32(ld)) {
+        fail_at(ld, 1, 1, "not UTF-8: a glossary is UTF-8 XML");
+        return NULL;
+    }
     xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
     if (!ctxt) {
         fail_at(ld, 0, 0, "out of memory");
@@ -182,8 +214,11 @@ static xmlDocPtr parse(struct loader *ld)
     ctxt->sax->serror = on_parse_error;
     /* No network, no DTD loading, no entity substitution; the SAX hooks
      * above reject any DOCTYPE before its declarations are read. */
-    xmlDocPtr doc = xmlCtxtReadMemory(ctxt, ld->data, (int)ld->size, ld->name, "UTF-8",
-                                      XML_PARSE_NONET | XML_PARSE_NOCDATA);
+    /* Read as UTF-8 whatever the declaration says (libxml2's conversion
+     * would also copy the document once more). */
+    struct memory_reader reader = {ld->data, ld->size};
+    xmlDocPtr doc = xmlCtxtReadIO(ctxt, read_memory, NULL, &reader, ld->name, NULL,
+                                  XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC);
     if (doc && (ld->failed || !ctxt->wellFormed || doc->intSubset || doc->extSubset)) {
         fail_at(ld, 0, 0, "not well-formed");
         xmlFreeDoc(doc);
@@ -908,9 +943,18 @@ struct glossary *glossary_load_file(const char *path, char *err, size_t errlen)
     }
     char *data = NULL;
     size_t size = 0, cap = 0;
+    struct stat st;
+    if (fstat(fileno(f), &st) == 0 && st.st_size > GLOSSARY_MAX_BYTES) {
+        fclose(f);
+        fail_at(&ld, 0, 0, "is larger than %u bytes, the most a glossary may be",
+                GLOSSARY_MAX_BYTES);
+        return NULL;
+    }
+    /* Room for the whole file and one byte more, to see that it ended. */
+    size_t expected = st.st_size > 0 ? (size_t)st.st_size + 1 : 0;
     for (;;) {
         if (size == cap) {
-            cap = cap ? cap * 2 : 64 * 1024;
+            cap = !cap && expected ? expected : cap ? cap * 2 : 64 * 1024;
             if (cap > (size_t)GLOSSARY_MAX_BYTES + 1)
                 cap = (size_t)GLOSSARY_MAX_BYTES + 1;
             char *p = size < cap ? realloc(data, cap) : NULL;
