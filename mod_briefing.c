@@ -115,9 +115,9 @@ static const char *set_glossary(cmd_parms *cmd, void *dconf, const char *arg)
 static const char *set_link_base(cmd_parms *cmd, void *dconf, const char *arg)
 {
     briefing_dir_conf *c = dconf;
-    if (arg[0] != '/' && !ap_strstr_c(arg, "://"))
+    if (arg[0] != '/' && strncasecmp(arg, "http://", 7) && strncasecmp(arg, "https://", 8))
         return apr_psprintf(cmd->pool, "BriefingLinkBase: '%s' is neither a URL path "
-                            "(starting with /) nor an absolute URL", arg);
+                            "(starting with /) nor an http or https URL", arg);
     c->link_base = arg;
     return NULL;
 }

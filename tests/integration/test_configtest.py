@@ -129,7 +129,10 @@ INVALID = {
                          'tag.class, tag#id, .a.b, *)'),
     "linkbase-relative": ("BriefingLinkBase relative/path",
                           "BriefingLinkBase: 'relative/path' is neither a URL path (starting "
-                          "with /) nor an absolute URL"),
+                          "with /) nor an http or https URL"),
+    "linkbase-javascript": ("BriefingLinkBase javascript://x/%0Aalert(1)//",
+                            "BriefingLinkBase: 'javascript://x/%0Aalert(1)//' is neither a URL "
+                            "path (starting with /) nor an http or https URL"),
     "reload-negative": ("BriefingReloadInterval -5",
                         "BriefingReloadInterval: '-5' is not a number of seconds (0: never)"),
     "reload-unit": ("BriefingReloadInterval 5s",
