@@ -334,6 +334,14 @@ static void briefing_insert_filter(request_rec *r)
 }
 
 /* Why a response is left alone, or NULL when it is annotated. */
+/* The charset the browser will be told: AddDefaultCharset adds one to
+ * the Content-Type only when the headers are sent, after this filter. */
+static int header_charset(request_rec *r, char *label, size_t cap)
+{
+    return r->content_type &&
+           charset_from_content_type(ap_make_content_type(r, r->content_type), label, cap);
+}
+
 static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
 {
     if (!c->glossary)
@@ -359,7 +367,7 @@ static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
     if (cache && ap_strcasestr(cache, "no-transform"))
         return "Cache-Control: no-transform";
     char label[CHARSET_LABEL_MAX];
-    if (charset_from_content_type(r->content_type, label, sizeof(label)) && !charset_is_utf8(label))
+    if (header_charset(r, label, sizeof(label)) && !charset_is_supported(label))
         return apr_psprintf(r->pool, "charset %s", label);
     return NULL;
 }
@@ -435,7 +443,8 @@ static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf
                          ap_escape_html(r->pool, link_base(c, r->pool)),
                          ap_escape_html(r->pool, link_base(c, r->pool))),
         /* The header's charset wins; without one, the page's meta decides. */
-        .sniff_charset = !charset_from_content_type(r->content_type, label, sizeof(label)),
+        .sniff_charset = 1,
+        .charset = header_charset(r, label, sizeof(label)) ? label : NULL,
     };
     char err[256];
     briefing_filter_ctx *ctx = apr_pcalloc(r->pool, sizeof(*ctx));
@@ -508,7 +517,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 const struct annotate_stats *st = annotator_stats(ctx->annotator);
                 ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
                               "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
-                              st->passed_through ? " (charset not UTF-8: passed through)" : "");
+                              st->passed_through ? " (a charset not annotated: passed through)" : "");
                 free_filter_ctx(ctx);
             } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
                        annotator_flush(ctx->annotator)) {

@@ -35,6 +35,8 @@ struct annotate_config {
     size_t href_open_len;
     char *before_first_link;
     int sniff_charset;
+    int pass_charset;                   /* the header names a charset not read */
+    const struct charset_table *table;  /* the header's single-byte charset */
 };
 
 struct open_element {
@@ -86,6 +88,7 @@ struct annotator {
     struct charref ref;
     uint64_t ref_start;
 
+    const struct charset_table *table;  /* NULL: UTF-8 */
     struct match_stream match;
     unsigned char *linked;    /* a bit per entry, for MENTIONS_FIRST */
     size_t linkable;          /* entries of the types looked for */
@@ -192,7 +195,11 @@ struct annotate_config *annotate_config_new(const struct annotate_options *o,
     c->mentions = o->mentions;
     c->max_links = o->max_links;
     c->type_mask = o->type_mask ? o->type_mask : (1u << ENTRY_TYPE_COUNT) - 1;
-    c->sniff_charset = o->sniff_charset;
+    c->sniff_charset = o->sniff_charset && !o->charset;
+    if (o->charset && !charset_is_utf8(o->charset)) {
+        c->table = charset_table_find(o->charset);
+        c->pass_charset = !c->table;
+    }
     if (o->before_first_link && !(c->before_first_link = strdup(o->before_first_link))) {
         snprintf(err, errlen, "out of memory");
         annotate_config_free(c);
@@ -211,6 +218,38 @@ static void put(struct annotator *a, const char *p, size_t n)
 {
     if (!a->error && n)
         a->error = a->sink(a->sink_ctx, p, n);
+}
+
+/* Markup the annotator inserts is UTF-8; in a page of a single-byte
+ * charset, a character that charset lacks becomes a character reference
+ * (only attribute values hold any). */
+static void put_markup(struct annotator *a, const char *p, size_t n)
+{
+    if (!a->table) {
+        put(a, p, n);
+        return;
+    }
+    char buf[256];
+    size_t o = 0;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp = (unsigned char)p[i];
+        int len = cp < 0x80 ? 1 : utf8_decode((const unsigned char *)p + i, n - i, &cp);
+        if (len <= 0) {
+            cp = 0xFFFD;
+            len = 1;
+        }
+        i += (size_t)len;
+        if (o > sizeof(buf) - 16) {
+            put(a, buf, o);
+            o = 0;
+        }
+        unsigned char b = cp < 0x80 ? (unsigned char)cp : charset_encode(a->table, cp);
+        if (b)
+            buf[o++] = (char)b;
+        else
+            o += (size_t)snprintf(buf + o, sizeof(buf) - o, "&#%u;", (unsigned)cp);
+    }
+    put(a, buf, o);
 }
 
 static size_t held(const struct annotator *a)
@@ -286,12 +325,12 @@ static void put_mentions(struct annotator *a)
             continue;
         put_input(a, m->start);
         if (!a->stats.links && a->c->before_first_link)
-            put(a, a->c->before_first_link, strlen(a->c->before_first_link));
+            put_markup(a, a->c->before_first_link, strlen(a->c->before_first_link));
         put(a, class_open, sizeof(class_open) - 1);
         put(a, entry_type_names[e->type], strlen(entry_type_names[e->type]));
-        put(a, a->c->href_open, a->c->href_open_len);
+        put_markup(a, a->c->href_open, a->c->href_open_len);
         put(a, e->id, strlen(e->id));
-        put(a, e->tag_tail, e->tag_tail_len);
+        put_markup(a, e->tag_tail, e->tag_tail_len);
         put_input(a, m->end);
         put(a, "</a>", 4);
         a->linked[m->entry / 8] |= (unsigned char)(1u << (m->entry % 8));
@@ -409,6 +448,9 @@ static void text_byte(struct annotator *a, unsigned char b, uint64_t at)
         charref_start(&a->ref);
     } else if (b < 0x80) {
         feed(a, b, at, at + 1);
+    } else if (a->table) {
+        uint32_t cp = a->table->high[b - 0x80];
+        feed(a, cp ? cp : MATCH_INVALID_CP, at, at + 1);
     } else {
         a->utf8[0] = b;
         a->utf8_len = 1;
@@ -777,7 +819,9 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->c = c;
     a->sink = sink;
     a->sink_ctx = sink_ctx;
-    a->mode = c->sniff_charset ? MODE_SNIFF : MODE_ANNOTATE;
+    a->mode = c->sniff_charset ? MODE_SNIFF : c->pass_charset ? MODE_PASS : MODE_ANNOTATE;
+    a->table = c->table;
+    a->stats.passed_through = c->pass_charset;
     tokenizer_init(&a->tok, &handler, a);
     a->tok.capture_scope = c->nscope > 0;
     match_stream_init(&a->match, g->matcher, c->type_mask);
@@ -854,7 +898,7 @@ static int sniff(struct annotator *a, const unsigned char **p, size_t *n, int fo
     char label[CHARSET_LABEL_MAX];
     a->mode = MODE_ANNOTATE;
     if (held(a) && charset_sniff(a->hold + a->hold_off, held(a), label, sizeof(label)) &&
-        !charset_is_utf8(label)) {
+        !charset_is_utf8(label) && !(a->table = charset_table_find(label))) {
         a->mode = MODE_PASS;
         a->stats.passed_through = 1;
     }

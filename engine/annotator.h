@@ -22,7 +22,12 @@ struct annotate_options {
     const char *const *skip;     /* NULL: the default skip list */
     const char *const *scope;    /* NULL or empty: the whole page */
     const char *link_base;       /* NULL: "/glossary/" */
-    int sniff_charset;           /* read <meta charset> in the first 1024 bytes */
+    /* The page's charset when the Content-Type header names one; NULL:
+     * read <meta charset> in the first 1024 bytes when sniff_charset is
+     * set, else UTF-8.  UTF-8 and the charsets of charset_table_find()
+     * are annotated; other pages pass through unchanged. */
+    const char *charset;
+    int sniff_charset;
     /* Markup written once, before a page's first link (the stylesheet and
      * script of the hover cards); pages without links stay unchanged. */
     const char *before_first_link;

@@ -1,7 +1,10 @@
 #include "charset.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+
+#include "charset_tables.h"
 
 static int is_space(unsigned char c)
 {
@@ -211,5 +214,31 @@ int charset_is_utf8(const char *label)
     for (size_t i = 0; utf8[i]; i++)
         if (strcasecmp(label, utf8[i]) == 0)
             return 1;
+    return 0;
+}
+
+static int compare_label(const void *key, const void *item)
+{
+    return strcasecmp(key, ((const struct charset_label *)item)->label);
+}
+
+const struct charset_table *charset_table_find(const char *label)
+{
+    const struct charset_label *found =
+        bsearch(label, charset_labels, sizeof(charset_labels) / sizeof(charset_labels[0]),
+                sizeof(charset_labels[0]), compare_label);
+    return found ? &charset_tables[found->table] : NULL;
+}
+
+int charset_is_supported(const char *label)
+{
+    return charset_is_utf8(label) || charset_table_find(label);
+}
+
+unsigned char charset_encode(const struct charset_table *t, uint32_t cp)
+{
+    for (unsigned i = 0; i < 128; i++)
+        if (t->high[i] == cp)
+            return (unsigned char)(0x80 + i);
     return 0;
 }

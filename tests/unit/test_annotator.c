@@ -85,6 +85,11 @@ static void unchanged(const char *page)
     expect(page, page);
 }
 
+static void unchanged_with(struct annotate_options o, const char *page)
+{
+    expect_with(o, page, page);
+}
+
 static void un_needs_word_boundaries(void **state)
 {
     (void)state;
@@ -347,11 +352,12 @@ static void charset_declarations(void **state)
 {
     (void)state;
     struct annotate_options o = {.mentions = MENTIONS_ALL, .sniff_charset = 1};
-    expect_with(o, "<html><head><meta charset=\"windows-1251\"></head><body>UN</body></html>",
-                "<html><head><meta charset=\"windows-1251\"></head><body>UN</body></html>");
-    expect_with(o, "<meta charset=\"windows-1251\"><p>UN", "<meta charset=\"windows-1251\"><p>UN");
+    expect_with(o, "<html><head><meta charset=\"big5\"></head><body>UN</body></html>",
+                "<html><head><meta charset=\"big5\"></head><body>UN</body></html>");
+    expect_with(o, "<meta charset=\"euc-jp\"><p>UN", "<meta charset=\"euc-jp\"><p>UN");
     expect_with(o, "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><p>UN",
-                "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><p>UN");
+                "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=koi8-r\"><p>"
+                A_UN "UN" END);
     expect_with(o, "<meta charset=\"UTF-8\"><p>UN", "<meta charset=\"UTF-8\"><p>" A_UN "UN" END);
     expect_with(o, "\xEF\xBB\xBF<p>UN", "\xEF\xBB\xBF<p>" A_UN "UN" END);
     expect_with(o, "<p>UN</p>", "<p>" A_UN "UN" END "</p>");
@@ -374,6 +380,59 @@ static void a_byte_order_mark_is_no_character(void **state)
     (void)state;
     expect("\xEF\xBB\xBFUN here", "\xEF\xBB\xBF" A_UN "UN" END " here");
     unchanged("<p>x\xEF\xBB\xBFUN</p>");
+}
+
+#define A_BY_DASH(dash) "<a class=\"briefing briefing-place\" href=\"/glossary/belarus\" " \
+                        "data-briefing-id=\"belarus\" " \
+                        "title=\"Belarus " dash " A &quot;country&quot; &amp; &lt;state&gt;.\">"
+
+/* "Беларусь и ЕВРАЗИЙСКИЙ ЭКОНОМИЧЕСКИЙ СОЮЗ." in a single-byte charset:
+ * `by` the first word, `and` the second, `eeu` the three others. */
+static void single_byte_charset(const char *label, const char *by, const char *and_,
+                                const char *eeu, const char *dash)
+{
+    char page[256], want[1024], meta[512];
+    snprintf(page, sizeof(page), "<p>%s %s %s.</p>", by, and_, eeu);
+    snprintf(want, sizeof(want), "<p>%s%s" END " %s " A_EEU "%s" END ".</p>", A_BY_DASH("%s"), by,
+             and_, eeu);
+    char expected[1024];
+    snprintf(expected, sizeof(expected), want, dash);
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .charset = label}, page,
+                expected);
+    /* Declared in the page only. */
+    snprintf(meta, sizeof(meta), "<meta charset=\"%s\">%s", label, page);
+    char meta_expected[1100];
+    snprintf(meta_expected, sizeof(meta_expected), "<meta charset=\"%s\">%s", label, expected);
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .sniff_charset = 1}, meta,
+                meta_expected);
+}
+
+static void pages_in_single_byte_charsets(void **state)
+{
+    (void)state;
+    single_byte_charset("windows-1251", "\xC1\xE5\xEB\xE0\xF0\xF3\xF1\xFC", "\xE8",
+                        "\xC5\xC2\xD0\xC0\xC7\xC8\xC9\xD1\xCA\xC8\xC9 "
+                        "\xDD\xCA\xCE\xCD\xCE\xCC\xC8\xD7\xC5\xD1\xCA\xC8\xC9 \xD1\xCE\xDE\xC7",
+                        "\x97");
+    single_byte_charset("KOI8-R", "\xE2\xC5\xCC\xC1\xD2\xD5\xD3\xD8", "\xC9",
+                        "\xE5\xF7\xF2\xE1\xFA\xE9\xEA\xF3\xEB\xE9\xEA "
+                        "\xFC\xEB\xEF\xEE\xEF\xED\xE9\xFE\xE5\xF3\xEB\xE9\xEA \xF3\xEF\xE0\xFA",
+                        "&#8212;");
+    single_byte_charset("iso-8859-5", "\xB1\xD5\xDB\xD0\xE0\xE3\xE1\xEC", "\xD8",
+                        "\xB5\xB2\xC0\xB0\xB7\xB8\xB9\xC1\xBA\xB8\xB9 "
+                        "\xCD\xBA\xBE\xBD\xBE\xBC\xB8\xC7\xB5\xC1\xBA\xB8\xB9 \xC1\xBE\xCE\xB7",
+                        "&#8212;");
+    /* Latin pages: ISO-8859-1 is read as windows-1252, as browsers do. */
+    struct annotate_options o = {.mentions = MENTIONS_ALL, .charset = "iso-8859-1"};
+    expect_with(o, "<p>Caf\xE9 Belarus\xA0UN</p>",
+                "<p>Caf\xE9 " A_BY_DASH("\x97") "Belarus" END "\xA0" A_UN "UN" END "</p>");
+    o.charset = "ISO-8859-15";
+    expect_with(o, "<p>\xA4 Belarus</p>", "<p>\xA4 " A_BY_DASH("&#8212;") "Belarus" END "</p>");
+    /* A charset without a table passes through, from the header or the page. */
+    o.charset = "shift_jis";
+    unchanged_with(o, "<p>Belarus</p>");
+    unchanged_with((struct annotate_options){.sniff_charset = 1},
+                   "<meta charset=\"gb18030\"><p>Belarus</p>");
 }
 
 static void crlf_and_empty_pages(void **state)
@@ -524,6 +583,7 @@ int main(void)
         cmocka_unit_test(crlf_and_empty_pages),
         cmocka_unit_test(deep_nesting_stops_annotation),
         cmocka_unit_test(a_byte_order_mark_is_no_character),
+        cmocka_unit_test(pages_in_single_byte_charsets),
         cmocka_unit_test(overlong_references_are_text),
         cmocka_unit_test(memory_stays_bounded),
     };
