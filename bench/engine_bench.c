@@ -19,6 +19,11 @@
  * the pages, and otherwise two-word names ("Olga Lomineroov"); every 4th
  * has its surname as an alias, every 8th case-insensitively.
  *
+ *   engine_bench --write-glossary ENTRIES FILE
+ *
+ * only writes the generated glossary with that many entries (the httpd
+ * benchmark serves pages with it).
+ *
  * For every page x glossary it measures, over 64 KiB chunks into a sink
  * that counts bytes:
  *   - annotate: annotator_new, annotator_write per chunk, annotator_finish,
@@ -234,27 +239,16 @@ static void generated_name(size_t i, char *first, size_t firstlen, char *surname
 }
 
 /* Writes a glossary with exactly npatterns (>= NSEED_PATTERNS) patterns
- * or, when nentries is not 0, exactly nentries (>= NSEED) entries, to a
- * temporary file; returns its path (malloc'd).  After the seed block come
- * generated people: "First Surname" each, and every 4th also has its
- * surname as an alias, every 8th case-insensitively (as "Lukashenko" is an
- * alias in the demo glossary). */
-static char *write_glossary(size_t npatterns, size_t nentries)
+ * or, when nentries is not 0, exactly nentries (>= NSEED) entries, to f,
+ * and closes it.  After the seed block come generated people: "First
+ * Surname" each, and every 4th also has its surname as an alias, every
+ * 8th case-insensitively (as "Lukashenko" is an alias in the demo
+ * glossary). */
+static void write_glossary_to(FILE *f, const char *path, size_t npatterns, size_t nentries)
 {
     static const char *const types[5] = {"person", "organization", "agreement", "place", "term"};
-    const char *tmp = getenv("TMPDIR");
-    char *path;
     if (nentries ? nentries < NSEED : npatterns < NSEED_PATTERNS)
         die("a generated glossary needs the seed block");
-    if (asprintf(&path, "%s/briefing-bench-%zu-XXXXXX.xml", tmp && *tmp ? tmp : "/tmp",
-                 nentries ? nentries : npatterns) < 0)
-        die("out of memory");
-    int fd = mkstemps(path, 4);
-    if (fd < 0)
-        die("%s: %s", path, strerror(errno));
-    FILE *f = fdopen(fd, "w");
-    if (!f)
-        die("%s: %s", path, strerror(errno));
     fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
                "<glossary xmlns=\"urn:briefing:glossary:1\" xml:lang=\"en\">\n");
     for (size_t i = 0; i < NSEED; i++) {
@@ -284,6 +278,23 @@ static char *write_glossary(size_t npatterns, size_t nentries)
     fprintf(f, "</glossary>\n");
     if (fclose(f) != 0)
         die("%s: cannot write", path);
+}
+
+/* The same into a temporary file; returns its path (malloc'd). */
+static char *write_glossary(size_t npatterns, size_t nentries)
+{
+    const char *tmp = getenv("TMPDIR");
+    char *path;
+    if (asprintf(&path, "%s/briefing-bench-%zu-XXXXXX.xml", tmp && *tmp ? tmp : "/tmp",
+                 nentries ? nentries : npatterns) < 0)
+        die("out of memory");
+    int fd = mkstemps(path, 4);
+    if (fd < 0)
+        die("%s: %s", path, strerror(errno));
+    FILE *f = fdopen(fd, "w");
+    if (!f)
+        die("%s: %s", path, strerror(errno));
+    write_glossary_to(f, path, npatterns, nentries);
     return path;
 }
 
@@ -456,8 +467,22 @@ int main(int argc, char **argv)
             out_path = argv[++i];
         else if (strcmp(argv[i], "--quick") == 0)
             quick = 1;
-        else
-            die("usage: engine_bench [--root DIR] [--out FILE] [--quick]");
+        else if (strcmp(argv[i], "--write-glossary") == 0 && i + 2 < argc) {
+            /* For the httpd benchmark: the generator's glossary with this
+             * many entries, into FILE; nothing is measured. */
+            char *end;
+            unsigned long n = strtoul(argv[i + 1], &end, 10);
+            if (*end || n < NSEED)
+                die("--write-glossary: '%s' is not a number of entries >= %zu", argv[i + 1],
+                    NSEED);
+            FILE *f = fopen(argv[i + 2], "w");
+            if (!f)
+                die("%s: %s", argv[i + 2], strerror(errno));
+            write_glossary_to(f, argv[i + 2], 0, n);
+            return 0;
+        } else
+            die("usage: engine_bench [--root DIR] [--out FILE] [--quick]\n"
+                "       engine_bench --write-glossary ENTRIES FILE");
     }
     if (out_path && !(out_copy = fopen(out_path, "w")))
         die("%s: %s", out_path, strerror(errno));
