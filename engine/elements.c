@@ -1,6 +1,9 @@
 #include "elements.h"
 
+#include <pthread.h>
 #include <string.h>
+
+#include "tokenizer.h"
 
 #define V EL_VOID
 #define R EL_RAWTEXT
@@ -121,21 +124,43 @@ static const struct element_info elements[] = {
 
 static const struct element_info unknown = {"", 0, EL_UNKNOWN};
 
+/* A hash table over the names, built once: a tag costs a few instructions
+ * rather than a binary search of string compares. */
+#define SLOTS 256
+static struct {
+    uint8_t len;
+    uint8_t element;          /* index into elements + 1; 0: empty */
+} slots[SLOTS];
+static pthread_once_t slots_built = PTHREAD_ONCE_INIT;
+
+static unsigned slot_of(const char *name, size_t len)
+{
+    const unsigned char *p = (const unsigned char *)name;
+    return (unsigned)(len * 37 + p[0] * 11 + p[len - 1] * 3 + (len > 1 ? p[1] : 0)) % SLOTS;
+}
+
+static void build_slots(void)
+{
+    _Static_assert(sizeof(elements) / sizeof(elements[0]) < SLOTS / 2, "slots");
+    for (size_t i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
+        size_t len = strlen(elements[i].name);
+        unsigned k = slot_of(elements[i].name, len);
+        while (slots[k].element)
+            k = (k + 1) % SLOTS;
+        slots[k].len = (uint8_t)len;
+        slots[k].element = (uint8_t)(i + 1);
+    }
+}
+
 const struct element_info *element_lookup(const char *name, size_t len)
 {
-    size_t lo = 0, hi = sizeof(elements) / sizeof(elements[0]);
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        size_t known = strlen(elements[mid].name);
-        int c = memcmp(name, elements[mid].name, len < known ? len : known);
-        if (c == 0)
-            c = (len > known) - (len < known);
-        if (c == 0)
-            return &elements[mid];
-        if (c < 0)
-            hi = mid;
-        else
-            lo = mid + 1;
+    if (len == 0 || len > TAG_NAME_KEEP)
+        return &unknown;
+    pthread_once(&slots_built, build_slots);
+    for (unsigned k = slot_of(name, len); slots[k].element; k = (k + 1) % SLOTS) {
+        const struct element_info *e = &elements[slots[k].element - 1];
+        if (slots[k].len == len && memcmp(e->name, name, len) == 0)
+            return e;
     }
     return &unknown;
 }
