@@ -387,16 +387,30 @@ typedef struct {
     struct annotate_config *config;
     apr_bucket_brigade *out;
     ap_filter_t *f;
+    apr_size_t pending;                  /* bytes in out not yet handed on */
     apr_status_t downstream;             /* the error a later filter returned */
 } briefing_filter_ctx;
+
+/* Output is handed on at the end of each brigade that came in, or once this
+ * much has gathered: fewer, larger writes to the network. */
+#define PASS_ON_BYTES (64 * 1024)
 
 static int write_out(void *data, const char *p, size_t n)
 {
     briefing_filter_ctx *ctx = data;
     /* Copied into heap buckets: nothing handed on may point into a
      * glossary version or into the annotator's buffers. */
-    ctx->downstream = apr_brigade_write(ctx->out, ap_filter_flush, ctx->f->next, p, n);
+    ctx->downstream = apr_brigade_write(ctx->out, NULL, NULL, p, n);
+    ctx->pending += n;
     return ctx->downstream == APR_SUCCESS ? 0 : -1;
+}
+
+static apr_status_t pass_out(briefing_filter_ctx *ctx)
+{
+    apr_status_t rv = ap_pass_brigade(ctx->f->next, ctx->out);
+    apr_brigade_cleanup(ctx->out);
+    ctx->pending = 0;
+    return rv;
 }
 
 static apr_status_t free_filter_ctx(void *data)
@@ -479,9 +493,7 @@ static apr_status_t flush_out(ap_filter_t *f, briefing_filter_ctx *ctx)
     if (ctx->annotator && annotator_flush(ctx->annotator))
         return failed(ctx);
     APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_flush_create(f->c->bucket_alloc));
-    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
-    apr_brigade_cleanup(ctx->out);
-    return rv;
+    return pass_out(ctx);
 }
 
 static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
@@ -526,8 +538,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
             APR_BUCKET_REMOVE(e);
             APR_BRIGADE_INSERT_TAIL(ctx->out, e);
             if (APR_BUCKET_IS_FLUSH(e) || APR_BUCKET_IS_EOS(e)) {
-                apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
-                apr_brigade_cleanup(ctx->out);
+                apr_status_t rv = pass_out(ctx);
                 if (rv != APR_SUCCESS)
                     return rv;
             }
@@ -548,12 +559,10 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (ctx->annotator && annotator_write(ctx->annotator, data, len))
             return failed(ctx);
         apr_bucket_delete(e);
+        if (ctx->pending >= PASS_ON_BYTES && (rv = pass_out(ctx)) != APR_SUCCESS)
+            return rv;
     }
-    if (APR_BRIGADE_EMPTY(ctx->out))
-        return APR_SUCCESS;
-    apr_status_t rv = ap_pass_brigade(f->next, ctx->out);
-    apr_brigade_cleanup(ctx->out);
-    return rv;
+    return APR_BRIGADE_EMPTY(ctx->out) ? APR_SUCCESS : pass_out(ctx);
 }
 
 /* ---- the glossary pages ---- */
