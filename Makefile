@@ -1,7 +1,11 @@
 # mod_briefing — build, tests and benchmark.
 #
 #   make              the engine library, bin/briefing and build/mod_briefing.so
-#   make install      installs the module with apxs (then: a2enmod briefing)
+#   make install      installs the module, its .load/.conf and bin/briefing
+#                     (then: a2enmod briefing); DESTDIR and PREFIX apply
+#   make deb          the Debian package, into build/deb/
+#   make test-deb     installs that package into the stock apache2 and serves
+#                     the demo article with it (root; part of make test)
 #   make test         every test: unit, golden, chunking, CLI, then the same
 #                     suite under ASan+UBSan and the CLI under valgrind
 #   make test-unit    the unit tests only (fast)
@@ -49,10 +53,14 @@ $(B)/mod_briefing.so: $(MODULE_SRC) module/*.h engine/*.h $(B)/libbriefing.a
 	  || { cat $(B)/apxs.log; exit 1; }
 	cp $(B)/.libs/mod_briefing.so $@.tmp && mv -f $@.tmp $@   # a new inode: a running server keeps its copy
 
+# DESTDIR-friendly; `install` unlinks first, so a running server keeps its copy.
+PREFIX ?= /usr/local
 install: $(B)/mod_briefing.so bin/briefing
-	$(APXS) -i -n briefing $(B)/mod_briefing.la
-	install -m 644 conf/briefing.load conf/briefing.conf "$$($(APXS) -q SYSCONFDIR)/mods-available/" 2>/dev/null || true
-	install -D -m 755 bin/briefing $(DESTDIR)/usr/local/bin/briefing
+	install -D -m 644 $(B)/mod_briefing.so $(DESTDIR)$$($(APXS) -q LIBEXECDIR)/mod_briefing.so
+	install -D -m 644 conf/briefing.load $(DESTDIR)$$($(APXS) -q SYSCONFDIR)/mods-available/briefing.load
+	install -D -m 644 conf/briefing.conf $(DESTDIR)$$($(APXS) -q SYSCONFDIR)/mods-available/briefing.conf
+	install -D -m 755 bin/briefing $(DESTDIR)$(PREFIX)/bin/briefing
+	install -D -m 644 schema/glossary.rng $(DESTDIR)$(PREFIX)/share/mod-briefing/glossary.rng
 
 $(B)/engine/%.o: engine/%.c engine/*.h | $(B)/engine
 	$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -87,7 +95,7 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind
+test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind test-deb
 
 # Debian's Chromium driven by playwright-core against the demo server.
 test-browser: $(B)/mod_briefing.so
@@ -128,3 +136,4 @@ clean:
 	rm -rf $(B) bin *.lo *.slo module/*.lo module/*.slo .libs module/.libs
 include tests/fuzz/fuzz.mk
 include tests/attack/attack.mk
+include tests/deb/deb.mk

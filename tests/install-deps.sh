@@ -20,7 +20,8 @@ apt-get install -y -qq --no-install-recommends \
     libxml2-dev libxml2-utils libcmocka-dev valgrind \
     apache2 apache2-dev curl python3 python3-pytest \
     chromium fonts-dejavu-core \
-    clang libclang-rt-14-dev wrk gnuplot-nox time strace >/dev/null
+    clang libclang-rt-14-dev wrk gnuplot-nox time strace \
+    debhelper dpkg-dev >/dev/null
 # The browser tests drive Chromium with playwright-core from the npm registry,
 # and run the Nu HTML Checker (vnu-jar), which needs Java.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null
