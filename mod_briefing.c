@@ -326,14 +326,54 @@ static int briefing_fixups(request_rec *r)
     return DECLINED;
 }
 
+/* A gzip-encoded response (a CMS behind mod_proxy) is inflated for the
+ * filter by mod_deflate's INFLATE, which runs before it and leaves other
+ * responses alone; GZIP_SEEN, before both, notes that it was gzip, so that
+ * the annotated page is compressed again for clients that accept it. */
+#define GZIP_SEEN_FILTER "BRIEFING_GZIP_SEEN"
+#define GZIP_NOTE "briefing-gzip"
+
+static int is_gzip(const char *encoding)
+{
+    return encoding && (!strcasecmp(encoding, "gzip") || !strcasecmp(encoding, "x-gzip"));
+}
+
+/* CGI scripts' headers land in err_headers_out. */
+static const char *content_encoding(request_rec *r)
+{
+    const char *encoding = apr_table_get(r->headers_out, "Content-Encoding");
+    if (!encoding)
+        encoding = apr_table_get(r->err_headers_out, "Content-Encoding");
+    return encoding ? encoding : r->content_encoding;
+}
+
+static apr_status_t gzip_seen_filter(ap_filter_t *f, apr_bucket_brigade *bb)
+{
+    if (is_gzip(content_encoding(f->r)))
+        apr_table_setn(f->r->notes, GZIP_NOTE, "1");
+    ap_remove_output_filter(f);
+    return ap_pass_brigade(f->next, bb);
+}
+
 static void briefing_insert_filter(request_rec *r)
 {
     const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
-    if (annotating_here(c))
-        ap_add_output_filter(FILTER_NAME, NULL, r, r->connection);
+    if (!annotating_here(c))
+        return;
+    if (ap_get_output_filter_handle("INFLATE")) {
+        ap_add_output_filter(GZIP_SEEN_FILTER, NULL, r, r->connection);
+        ap_add_output_filter("INFLATE", NULL, r, r->connection);
+    }
+    ap_add_output_filter(FILTER_NAME, NULL, r, r->connection);
 }
 
-/* Why a response is left alone, or NULL when it is annotated. */
+/* INFLATE took the gzip off: DEFLATE puts it back if the client wants it. */
+static void deflate_again(request_rec *r)
+{
+    if (apr_table_get(r->notes, GZIP_NOTE) && !content_encoding(r))
+        ap_add_output_filter("DEFLATE", NULL, r, r->connection);
+}
+
 /* The charset the browser will be told: AddDefaultCharset adds one to
  * the Content-Type only when the headers are sent, after this filter. */
 static int header_charset(request_rec *r, char *label, size_t cap)
@@ -342,6 +382,7 @@ static int header_charset(request_rec *r, char *label, size_t cap)
            charset_from_content_type(ap_make_content_type(r, r->content_type), label, cap);
 }
 
+/* Why a response is left alone, or NULL when it is annotated. */
 static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
 {
     if (!c->glossary)
@@ -358,9 +399,7 @@ static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
         return apr_psprintf(r->pool, "status %d", r->status);
     if (!is_html(r->content_type))
         return apr_psprintf(r->pool, "Content-Type %s", r->content_type ? r->content_type : "(none)");
-    const char *encoding = apr_table_get(r->headers_out, "Content-Encoding");
-    if (!encoding)
-        encoding = r->content_encoding;
+    const char *encoding = content_encoding(r);
     if (encoding && strcasecmp(encoding, "identity"))
         return apr_psprintf(r->pool, "Content-Encoding %s", encoding);
     const char *cache = apr_table_get(r->headers_out, "Cache-Control");
@@ -515,6 +554,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (!(ctx = f->ctx = start_filter(f, c, req)))
             return pass_on(f, bb);
         req->filtering = 1;
+        deflate_again(r);
         apr_table_unset(r->headers_out, "Content-Length");
         tag_etag(r, req);
         ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0203) "annotating %s with %s",
@@ -687,6 +727,20 @@ static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
     return OK;
 }
 
+static int briefing_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    (void)ptemp;
+    if (glossary_store_in_use() && !ap_get_output_filter_handle("INFLATE"))
+        ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, BRLOGNO(0005)
+                     "mod_deflate is not loaded: gzip-encoded responses (from a backend "
+                     "behind mod_proxy, say) pass through unannotated; load it "
+                     "(a2enmod deflate) to have them annotated");
+    return OK;
+}
+
 /* The parent reloads too: children it forks later start current. */
 static int briefing_monitor(apr_pool_t *p, server_rec *s)
 {
@@ -707,12 +761,14 @@ static void briefing_register_hooks(apr_pool_t *p)
 {
     (void)p;
     ap_hook_pre_config(briefing_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_post_config(briefing_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(briefing_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(briefing_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_handler(briefing_handler, NULL, NULL, APR_HOOK_MIDDLE);
     ap_register_output_filter(FILTER_NAME, briefing_filter, NULL, AP_FTYPE_RESOURCE);
+    ap_register_output_filter(GZIP_SEEN_FILTER, gzip_seen_filter, NULL, AP_FTYPE_RESOURCE - 2);
 }
 
 AP_DECLARE_MODULE(briefing) = {

@@ -140,6 +140,11 @@ const char *glossary_store_path(const struct glossary_slot *slot)
     return slot->path;
 }
 
+int glossary_store_in_use(void)
+{
+    return slots != NULL;
+}
+
 /* Loads the changed file and installs it, or logs why the previous
  * version stays.  Runs without the lock held, off any request. */
 static void reload(struct glossary_slot *slot, const struct file_state *st)

@@ -31,6 +31,8 @@ apr_status_t glossary_store_child_init(apr_pool_t *pchild, apr_interval_time_t i
 /* The current version, referenced until `pool` is cleared. */
 struct glossary_version *glossary_store_acquire(struct glossary_slot *slot, apr_pool_t *pool);
 const char *glossary_store_path(const struct glossary_slot *slot);
+/* Whether any glossary is configured. */
+int glossary_store_in_use(void);
 /* Outside requests (the parent between forks, a child's watcher): reloads
  * the files that changed and were not looked at for `interval`.
  * GLOSSARY_CHECK_NOW checks whatever the interval. */

@@ -223,7 +223,54 @@ Listen 127.0.0.1:@BACKEND@
     h.start()
     r = h.get("/cms/" + ARTICLE)
     assert r.status == 200 and r.body == GOLDEN_FIRST
+    # The backend compresses: inflated for the filter, compressed again for
+    # a client that accepts gzip, left plain for one that does not.
     r = h.get("/cms/gz/" + ARTICLE, headers={"Accept-Encoding": "gzip"})
-    assert r.header("content-encoding") == "gzip"
+    assert (r.status, r.header("content-encoding")) == (200, "gzip")
+    assert gzip.decompress(r.body) == GOLDEN_FIRST
+    r = h.get("/cms/gz/" + ARTICLE)
+    assert (r.status, r.header("content-encoding"), r.body) == (200, None, GOLDEN_FIRST)
+
+
+CGI_GZIP = """#!/usr/bin/python3
+import gzip, sys
+page = open(%r, "rb").read()
+sys.stdout.buffer.write(b"Content-Type: text/html\\r\\nContent-Encoding: %s\\r\\n\\r\\n" +
+                        gzip.compress(page))
+"""
+
+
+@pytest.mark.parametrize("encoding", ["gzip", "x-gzip"])
+def test_a_gzip_backend_is_annotated(make_httpd, encoding):
+    h = site(make_httpd, extra="""
+<Directory "@ROOT@/cgi-bin">
+  BriefingAnnotate On
+</Directory>
+""")
+    h.write("cgi-bin/gz.cgi", CGI_GZIP % (h.path("htdocs", ARTICLE), encoding), mode=0o755)
+    h.start()
+    r = h.get("/cgi-bin/gz.cgi")
+    assert (r.status, r.header("content-encoding"), r.body) == (200, None, GOLDEN_FIRST)
+    r = h.get("/cgi-bin/gz.cgi", headers={"Accept-Encoding": "gzip"})
+    assert (r.status, r.header("content-encoding")) == (200, "gzip")
+    assert "Accept-Encoding" in r.header("vary")
+    assert gzip.decompress(r.body) == GOLDEN_FIRST
+    # Plain pages are not compressed by the way.
+    r = h.get("/" + ARTICLE, headers={"Accept-Encoding": "gzip"})
+    assert (r.status, r.header("content-encoding"), r.body) == (200, None, GOLDEN_FIRST)
+
+
+def test_without_mod_deflate_gzip_passes_through_with_a_warning(make_httpd):
+    h = site(make_httpd, extra="""
+<Directory "@ROOT@/cgi-bin">
+  BriefingAnnotate On
+</Directory>
+""")
+    h.modules.remove("deflate")
+    h.write("cgi-bin/gz.cgi", CGI_GZIP % (h.path("htdocs", ARTICLE), "gzip"), mode=0o755)
+    h.start()
+    assert "BR0005: mod_deflate is not loaded" in h.error_log()
+    r = h.get("/cgi-bin/gz.cgi", headers={"Accept-Encoding": "gzip"})
+    assert (r.status, r.header("content-encoding")) == (200, "gzip")
     assert gzip.decompress(r.body) == PAGE
-    assert "not annotating /cms/gz/%s: Content-Encoding gzip" % ARTICLE in h.error_log()
+    assert "not annotating /cgi-bin/gz.cgi: Content-Encoding gzip" in h.error_log()
