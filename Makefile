@@ -35,7 +35,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 
 APXS    ?= apxs
-MODULE_SRC := mod_briefing.c module/glossary_store.c $(B)/assets.c
+MODULE_SRC := mod_briefing.c module/glossary_store.c module/status.c $(B)/assets.c
 
 .PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration test-browser valgrind bench clean
 all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so
@@ -95,7 +95,7 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind test-deb
+test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind test-fuzz test-deb
 
 # Debian's Chromium driven by playwright-core against the demo server.
 test-browser: $(B)/mod_briefing.so

@@ -9,6 +9,7 @@
 #include "http_log.h"
 #include "http_protocol.h"
 #include "http_request.h"
+#include "mod_status.h"
 #include "mpm_common.h"
 #include "util_filter.h"
 
@@ -22,11 +23,13 @@
 #include "glossary.h"
 #include "pages.h"
 #include "module/glossary_store.h"
+#include "module/status.h"
 
 #define BRLOGNO(n) "BR" #n ": "
 #define UNSET -1
 #define FILTER_NAME "BRIEFING"
 #define HANDLER_NAME "briefing-glossary"
+#define STATUS_HANDLER_NAME "briefing-status"
 #define PAGE_NOTE "briefing-glossary-page"
 
 /* Built from assets/ by the Makefile; dated by the start of the server. */
@@ -382,29 +385,40 @@ static int header_charset(request_rec *r, char *label, size_t cap)
            charset_from_content_type(ap_make_content_type(r, r->content_type), label, cap);
 }
 
-/* Why a response is left alone, or NULL when it is annotated. */
-static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c)
+/* Why a response is left alone (with *counted the reason as counted), or
+ * NULL when it is annotated. */
+static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c,
+                                  enum pass_reason *counted)
 {
+    *counted = PASS_OFF;
     if (!c->glossary)
         return "no BriefingGlossary applies here";
     if (c->annotate == 0)
         return "BriefingAnnotate Off";
+    *counted = PASS_SUBREQUEST;
     if (r->main)
         return "a subrequest (its output is annotated with the main request's)";
+    *counted = PASS_GLOSSARY_PAGE;
     if (apr_table_get(r->notes, PAGE_NOTE))
         return "a glossary page";
+    *counted = PASS_HEAD;
     if (r->header_only)
         return "a HEAD request";
+    *counted = PASS_STATUS;
     if (r->status != HTTP_OK)
         return apr_psprintf(r->pool, "status %d", r->status);
+    *counted = PASS_CONTENT_TYPE;
     if (!is_html(r->content_type))
         return apr_psprintf(r->pool, "Content-Type %s", r->content_type ? r->content_type : "(none)");
+    *counted = PASS_ENCODING;
     const char *encoding = content_encoding(r);
     if (encoding && strcasecmp(encoding, "identity"))
         return apr_psprintf(r->pool, "Content-Encoding %s", encoding);
+    *counted = PASS_NO_TRANSFORM;
     const char *cache = apr_table_get(r->headers_out, "Cache-Control");
     if (cache && ap_strcasestr(cache, "no-transform"))
         return "Cache-Control: no-transform";
+    *counted = PASS_CHARSET;
     char label[CHARSET_LABEL_MAX];
     if (header_charset(r, label, sizeof(label)) && !charset_is_supported(label))
         return apr_psprintf(r->pool, "charset %s", label);
@@ -542,17 +556,23 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
     if (!ctx) {
         const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
         briefing_request *req = request_state(r, c);
-        const char *why = req && req->filtering ? "annotated already by an earlier BRIEFING filter"
-                                                : reason_to_pass(r, c);
+        enum pass_reason counted;
+        int again = req && req->filtering;
+        const char *why = again ? "annotated already by an earlier BRIEFING filter"
+                                : reason_to_pass(r, c, &counted);
         if (req && r->status == HTTP_NOT_MODIFIED)
             tag_etag(r, req);
         if (why) {
             ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0201) "not annotating %s: %s",
                           r->uri, why);
+            if (!again)
+                status_count_passed(r->server, counted);
             return pass_on(f, bb);
         }
-        if (!(ctx = f->ctx = start_filter(f, c, req)))
+        if (!(ctx = f->ctx = start_filter(f, c, req))) {
+            status_count_passed(r->server, PASS_ERROR);
             return pass_on(f, bb);
+        }
         req->filtering = 1;
         deflate_again(r);
         apr_table_unset(r->headers_out, "Content-Length");
@@ -570,6 +590,10 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
                               "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
                               st->passed_through ? " (a charset not annotated: passed through)" : "");
+                if (st->passed_through)
+                    status_count_passed(r->server, PASS_CHARSET);
+                else
+                    status_count_annotated(r->server, st->links);
                 free_filter_ctx(ctx);
             } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
                        annotator_flush(ctx->annotator)) {
@@ -651,8 +675,29 @@ static int send_asset(request_rec *r, const char *body, const char *type)
     return OK;
 }
 
+static struct glossary_slot *glossary_of_server(server_rec *s)
+{
+    const briefing_dir_conf *c = ap_get_module_config(s->lookup_defaults, &briefing_module);
+    return c ? c->glossary : NULL;
+}
+
+static int briefing_status_handler(request_rec *r)
+{
+    ap_allow_standard_methods(r, REPLACE_ALLOW, M_GET, -1);
+    if (r->method_number != M_GET)
+        return HTTP_METHOD_NOT_ALLOWED;
+    return status_page(r, r->args && !strcmp(r->args, "json"), glossary_of_server);
+}
+
+static int briefing_status_hook(request_rec *r, int flags)
+{
+    return status_section(r, flags, glossary_of_server);
+}
+
 static int briefing_handler(request_rec *r)
 {
+    if (r->handler && !strcmp(r->handler, STATUS_HANDLER_NAME))
+        return briefing_status_handler(r);
     if (!r->handler || strcmp(r->handler, HANDLER_NAME))
         return DECLINED;
     const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
@@ -730,9 +775,11 @@ static int briefing_pre_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *
 static int briefing_post_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
                                 server_rec *s)
 {
-    (void)pconf;
     (void)plog;
     (void)ptemp;
+    apr_status_t rv = status_post_config(pconf, s);
+    if (rv != APR_SUCCESS)
+        return HTTP_INTERNAL_SERVER_ERROR;
     if (glossary_store_in_use() && !ap_get_output_filter_handle("INFLATE"))
         ap_log_error(APLOG_MARK, APLOG_WARNING, 0, s, BRLOGNO(0005)
                      "mod_deflate is not loaded: gzip-encoded responses (from a backend "
@@ -762,6 +809,7 @@ static void briefing_register_hooks(apr_pool_t *p)
     (void)p;
     ap_hook_pre_config(briefing_pre_config, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_post_config(briefing_post_config, NULL, NULL, APR_HOOK_MIDDLE);
+    APR_OPTIONAL_HOOK(ap, status_hook, briefing_status_hook, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(briefing_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);

@@ -27,6 +27,8 @@ struct glossary_slot {
     struct glossary_version *current;
     struct file_state seen;          /* of the last file loaded or tried */
     apr_time_t checked;
+    char last_error[GLOSSARY_ERROR_MAX];   /* of the last reload that failed */
+    apr_time_t last_error_at;
     server_rec *server;              /* for the reload thread's log lines */
     struct glossary_slot *next;
 };
@@ -145,6 +147,15 @@ int glossary_store_in_use(void)
     return slots != NULL;
 }
 
+apr_time_t glossary_store_last_error(struct glossary_slot *slot, char *buf, size_t cap)
+{
+    store_lock();
+    apr_time_t at = slot->last_error_at;
+    snprintf(buf, cap, "%s", slot->last_error);
+    store_unlock();
+    return at;
+}
+
 /* Loads the changed file and installs it, or logs why the previous
  * version stays.  Runs without the lock held, off any request. */
 static void reload(struct glossary_slot *slot, const struct file_state *st)
@@ -163,6 +174,10 @@ static void reload(struct glossary_slot *slot, const struct file_state *st)
     if (g)
         snprintf(err, sizeof(err), "%s: out of memory", slot->path);
     glossary_free(g);
+    store_lock();
+    memcpy(slot->last_error, err, sizeof(err));
+    slot->last_error_at = apr_time_now();
+    store_unlock();
     ap_log_error(APLOG_MARK, APLOG_ERR, 0, slot->server,
                  BRLOGNO(0102) "glossary reload failed, the previous version stays: %s", err);
 }

@@ -33,6 +33,8 @@ struct glossary_version *glossary_store_acquire(struct glossary_slot *slot, apr_
 const char *glossary_store_path(const struct glossary_slot *slot);
 /* Whether any glossary is configured. */
 int glossary_store_in_use(void);
+/* When this process last failed to reload the file (0: never), and why. */
+apr_time_t glossary_store_last_error(struct glossary_slot *slot, char *buf, size_t cap);
 /* Outside requests (the parent between forks, a child's watcher): reloads
  * the files that changed and were not looked at for `interval`.
  * GLOSSARY_CHECK_NOW checks whatever the interval. */

@@ -4,6 +4,8 @@
 #   make fuzz           builds them and runs each for $(FUZZ_SECONDS) s (default 60)
 #   make fuzz-merge     folds what the runs found into tests/fuzz/corpus/ (kept small)
 #   make fuzz-regress   runs every saved input of tests/fuzz/regressions/ once
+#   make test-fuzz      what make test (and CI) runs: fuzz-regress, then each
+#                       target for 60 s; the fuzzers' output in build/fuzz/fuzz.log
 #
 # Needs clang and its libFuzzer runtime (Debian: clang libclang-rt-14-dev).
 # The engine is compiled again with clang and the sanitizers into
@@ -28,7 +30,7 @@ FUZZ_OPTS_fuzz_matcher   := -max_len=2048
 # The most files a merged corpus keeps.
 FUZZ_CORPUS_MAX ?= 200
 
-.PHONY: fuzz fuzz-build fuzz-merge fuzz-regress
+.PHONY: fuzz fuzz-build fuzz-merge fuzz-regress test-fuzz
 .SECONDARY: $(FUZZ_OBJ)
 
 fuzz-build: $(FUZZ_BIN)
@@ -85,3 +87,8 @@ fuzz-regress: fuzz-build
 	  files=$$(find tests/fuzz/regressions/$$t -type f ! -name '*.txt' ! -name '.*' 2>/dev/null | sort); \
 	  if [ -n "$$files" ]; then $(FUZZ_DIR)/$$t $$files; fi; \
 	done; echo "fuzz-regress: passed"
+
+test-fuzz: fuzz-regress
+	@$(MAKE) -s fuzz FUZZ_SECONDS=60 >$(FUZZ_DIR)/fuzz.log 2>&1 \
+	  || { tail -n 60 $(FUZZ_DIR)/fuzz.log; exit 1; }
+	@grep -E "^fuzz: |^Done [0-9]+ runs" $(FUZZ_DIR)/fuzz.log
