@@ -1,6 +1,7 @@
 """Pages in single-byte charsets (windows-1251, KOI8-R, ISO-8859-5, and the
 Latin ones) are annotated in their own bytes, with the charset in the
 Content-Type header or only in a <meta> of the page."""
+import gzip
 import os
 import subprocess
 
@@ -107,3 +108,36 @@ def test_other_charsets_pass_through(make_httpd):
     assert r.header("content-length") == str(len(page))
     r = h.get("/meta/page.html")
     assert (r.status, r.body) == (200, b'<meta charset="euc-jp">' + page)
+
+
+def test_a_windows_1251_site_behind_a_gzip_proxy(make_httpd):
+    """Issue 7's admin: a CMS that answers windows-1251 and gzip, behind
+    mod_proxy; two directives turn annotation on."""
+    from httpd import free_port
+    backend = free_port()
+    h = make_httpd("""
+Listen 127.0.0.1:@BACKEND@
+<VirtualHost 127.0.0.1:@BACKEND@>
+  DocumentRoot "@ROOT@/backend"
+  <Directory "@ROOT@/backend">
+    Require all granted
+    AddDefaultCharset windows-1251
+    SetOutputFilter DEFLATE
+  </Directory>
+</VirtualHost>
+ProxyPass "/news/" "http://127.0.0.1:@BACKEND@/"
+BriefingGlossary @REPO@/data/glossary.xml
+<Location "/news/">
+  BriefingAnnotate On
+</Location>
+""".replace("@BACKEND@", str(backend)))
+    page = CYRILLIC.format(charset="windows-1251").encode("cp1251")
+    h.write("backend/page.html", page)
+    h.start()
+    want = expected(CYRILLIC, "windows-1251")
+    r = h.get("/news/page.html", headers={"Accept-Encoding": "gzip"})
+    assert (r.status, r.header("content-encoding")) == (200, "gzip")
+    assert r.header("content-type") == "text/html; charset=windows-1251"
+    assert gzip.decompress(r.body) == want
+    r = h.get("/news/page.html")
+    assert (r.status, r.header("content-encoding"), r.body) == (200, None, want)
