@@ -10,6 +10,7 @@
 #                     suite under ASan+UBSan and the CLI under valgrind
 #   make test-unit    the unit tests only (fast)
 #   make test-attack  hostile glossaries and pages (tests/attack/)
+#   make test-lint    briefing lint (tests/lint.sh)
 #   make test-asan    the suite built with -fsanitize=address,undefined
 #   make valgrind     bin/briefing on the demo page under valgrind
 #   make bench        engine throughput and memory (see bench/README.md)
@@ -82,10 +83,10 @@ $(B)/libbriefing.a: $(ENGINE_OBJ)
 $(B)/libbriefing-san.a: $(SAN_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-bin/briefing: cli/briefing.c $(B)/libbriefing.a | bin
-	$(CC) $(ALL_CFLAGS) $< $(B)/libbriefing.a $(XML_LIBS) -o $@
-$(B)/briefing-san: cli/briefing.c $(B)/libbriefing-san.a
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) $< $(B)/libbriefing-san.a $(XML_LIBS) -o $@
+bin/briefing: cli/briefing.c cli/lint.c cli/*.h $(B)/libbriefing.a | bin
+	$(CC) $(ALL_CFLAGS) cli/briefing.c cli/lint.c $(B)/libbriefing.a $(XML_LIBS) -o $@
+$(B)/briefing-san: cli/briefing.c cli/lint.c cli/*.h $(B)/libbriefing-san.a
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) cli/briefing.c cli/lint.c $(B)/libbriefing-san.a $(XML_LIBS) -o $@
 
 $(B)/tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing.a | $(B)/tests
 	$(CC) $(ALL_CFLAGS) -Itests/unit $< $(B)/libbriefing.a $(XML_LIBS) -lcmocka -o $@
@@ -95,7 +96,8 @@ $(B)/san-tests/%: tests/unit/%.c tests/unit/*.h $(B)/libbriefing-san.a | $(B)/sa
 $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
-test: test-unit test-cli test-attack test-integration test-browser test-asan valgrind test-fuzz test-deb
+test: test-unit test-cli test-lint test-attack test-integration test-browser test-asan test-lint-asan \
+      valgrind test-fuzz test-deb
 
 # Debian's Chromium driven by playwright-core against the demo server.
 test-browser: $(B)/mod_briefing.so
@@ -136,4 +138,5 @@ clean:
 	rm -rf $(B) bin *.lo *.slo module/*.lo module/*.slo .libs module/.libs
 include tests/fuzz/fuzz.mk
 include tests/attack/attack.mk
+include tests/lint.mk
 include tests/deb/deb.mk

@@ -1,7 +1,8 @@
 /* briefing: the command-line face of the annotation engine.
  *
  *   briefing annotate -g GLOSSARY [options] [FILE|-]
- *   briefing check GLOSSARY
+ *   briefing check [--forms] GLOSSARY
+ *   briefing lint [--json] [--max-summary N] GLOSSARY [PAGE...]   (cli/lint.c)
  *
  * Exit status: 0 done, 1 invalid glossary or input, 2 usage. */
 #include <errno.h>
@@ -12,6 +13,7 @@
 
 #include "annotator.h"
 #include "glossary.h"
+#include "lint.h"
 
 #define EXIT_INVALID 1
 #define EXIT_USAGE 2
@@ -20,7 +22,8 @@ static const char usage_text[] =
     "usage: briefing annotate -g GLOSSARY [--mentions first|all] [--max-links N]\n"
     "                         [--types T,...] [--skip E,...] [--scope S,...]\n"
     "                         [--link-base URL] [FILE|-]\n"
-    "       briefing check GLOSSARY\n"
+    "       briefing check [--forms] GLOSSARY\n"
+    "       briefing lint [--json] [--max-summary N] GLOSSARY [PAGE...]\n"
     "\n"
     "annotate  writes FILE (or standard input) to standard output with each\n"
     "          mention of a glossary entry wrapped in a link to its page.\n"
@@ -36,6 +39,15 @@ static const char usage_text[] =
     "                        (article, .story-body, #content, main.article)\n"
     "  --link-base URL       where entry pages live (default /glossary/)\n"
     "check     validates GLOSSARY and prints its entries per type and patterns.\n"
+    "  --forms               and the case forms made for inflect=\"ru-person\",\n"
+    "                        a line each: ID: NAME -> FORM, FORM, ...\n"
+    "lint      warns about what an editor may want to fix in GLOSSARY: aliases of\n"
+    "          one or two letters or that are common words, acronyms that are\n"
+    "          lower-case words in the PAGEs, patterns that never matched in the\n"
+    "          PAGEs or that lie inside another entry's pattern, missing or long\n"
+    "          summaries, one-way see links.  Exit status 1 only for errors.\n"
+    "  --json                the warnings and errors as JSON\n"
+    "  --max-summary N       longer summaries get a warning (default 200 characters)\n"
     "\n"
     "Exit status: 0 done, 1 invalid glossary or input, 2 usage.\n";
 
@@ -214,22 +226,45 @@ static int cmd_annotate(int argc, char **argv)
     return status;
 }
 
+/* check --forms: what inflect="ru-person" added, for review (README). */
+static void print_forms(const struct glossary *g)
+{
+    size_t sources = 0, made = 0;
+    for (size_t i = 0; i < g->nentries; i++)
+        for (size_t k = 0; k < g->entries[i].ninflections; k++, sources++)
+            made += g->entries[i].inflections[k].nforms;
+    printf("inflected: %zu, forms: %zu\n", sources, made);
+    for (size_t i = 0; i < g->nentries; i++)
+        for (size_t k = 0; k < g->entries[i].ninflections; k++) {
+            const struct entry_inflection *inf = &g->entries[i].inflections[k];
+            printf("  %s: %s ->", g->entries[i].id, inf->text);
+            for (size_t f = 0; f < inf->nforms; f++)
+                printf("%s %s", f ? "," : "", inf->forms[f]);
+            printf("%s\n", inf->nforms ? "" : " (left as written)");
+        }
+}
+
 static int cmd_check(int argc, char **argv)
 {
     if (argc == 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
         fputs(usage_text, stdout);
         return 0;
     }
-    if (argc != 2)
+    /* --forms before or after the file. */
+    int forms = argc == 3 && (strcmp(argv[1], "--forms") == 0 || strcmp(argv[2], "--forms") == 0);
+    if (argc != 2 + forms)
         return usage_error("check takes one glossary file%s", "");
-    struct glossary *g = load(argv[1]);
+    const char *path = argv[forms && strcmp(argv[1], "--forms") == 0 ? 2 : 1];
+    struct glossary *g = load(path);
     if (!g)
         return EXIT_INVALID;
-    printf("%s: valid\n", argv[1]);
+    printf("%s: valid\n", path);
     printf("entries: %zu\n", g->nentries);
     for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
         printf("  %-13s %zu\n", entry_type_names[t], g->count_by_type[t]);
     printf("patterns: %zu\n", g->npatterns);
+    if (forms)
+        print_forms(g);
     glossary_free(g);
     return 0;
 }
@@ -237,7 +272,7 @@ static int cmd_check(int argc, char **argv)
 int main(int argc, char **argv)
 {
     if (argc < 2)
-        return usage_error("a command is needed: annotate or check%s", "");
+        return usage_error("a command is needed: annotate, check or lint%s", "");
     if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
         strcmp(argv[1], "help") == 0) {
         fputs(usage_text, stdout);
@@ -247,5 +282,7 @@ int main(int argc, char **argv)
         return cmd_annotate(argc - 1, argv + 1);
     if (strcmp(argv[1], "check") == 0)
         return cmd_check(argc - 1, argv + 1);
-    return usage_error("unknown command '%s' (annotate or check)", argv[1]);
+    if (strcmp(argv[1], "lint") == 0)
+        return lint_main(argc - 1, argv + 1, usage_text);
+    return usage_error("unknown command '%s' (annotate, check or lint)", argv[1]);
 }

@@ -1,5 +1,6 @@
 #include "glossary.h"
 #include "arena.h"
+#include "inflect_ru.h"
 #include "unicode.h"
 
 #include <errno.h>
@@ -440,6 +441,7 @@ struct pattern {
     const char *key;          /* case-folded, for the duplicate check */
     size_t key_len;
     const xmlNode *node;
+    const char *from;         /* a form made by inflect="ru-person" from this; else NULL */
 };
 
 struct pattern_list {
@@ -447,16 +449,15 @@ struct pattern_list {
     size_t n, cap;
 };
 
-static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode *node,
-                       uint32_t entry, enum entry_type type, int insensitive)
+/* `raw` is the node's text, or a form made from it (`from`). */
+static int add_pattern_text(struct loader *ld, struct pattern_list *pl, const xmlNode *node,
+                            const char *raw, uint32_t entry, enum entry_type type,
+                            int insensitive, const char *from)
 {
-    xmlChar *content = xmlNodeGetContent(node);
-    const char *raw = content ? (const char *)content : "";
     struct pattern p = {0};
     size_t len;
     char *text = fold_text(ld->scratch, raw, insensitive, &len);
     p.key = fold_text(ld->scratch, raw, 1, &p.key_len);
-    xmlFree(content);
     if (!text || !p.key) {
         fail_at(ld, 0, 0, "out of memory");
         return -1;
@@ -469,12 +470,17 @@ static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode
     for (size_t i = 0; i < len; i++)
         cps += ((unsigned char)text[i] & 0xC0) != 0x80;
     if (cps > MATCH_PATTERN_MAX) {
-        fail_at_node(ld, node, "%s is %zu characters long; patterns are at most %d",
-                     node->name, cps, MATCH_PATTERN_MAX);
+        if (from)
+            fail_at_node(ld, node, "\"%s\", made by inflect=\"ru-person\", is %zu characters long; "
+                         "patterns are at most %d", text, cps, MATCH_PATTERN_MAX);
+        else
+            fail_at_node(ld, node, "%s is %zu characters long; patterns are at most %d",
+                         node->name, cps, MATCH_PATTERN_MAX);
         return -1;
     }
     p.spec = (struct matcher_pattern_spec){text, len, entry, (uint8_t)type, (uint8_t)insensitive};
     p.node = node;
+    p.from = from;
     if (pl->n == pl->cap) {
         size_t cap = pl->cap ? pl->cap * 2 : 256;
         struct pattern *items = realloc(pl->items, cap * sizeof(*items));
@@ -487,6 +493,64 @@ static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode
     }
     pl->items[pl->n++] = p;
     return 0;
+}
+
+static int add_pattern(struct loader *ld, struct pattern_list *pl, const xmlNode *node,
+                       uint32_t entry, enum entry_type type, int insensitive)
+{
+    xmlChar *content = xmlNodeGetContent(node);
+    int status = add_pattern_text(ld, pl, node, content ? (const char *)content : "", entry,
+                                  type, insensitive, NULL);
+    xmlFree(content);
+    return status;
+}
+
+static int has_inflect(const xmlNode *n)
+{
+    return (in_glossary_ns(n, "name") || in_glossary_ns(n, "alias")) &&
+           xmlHasNsProp(n, (const xmlChar *)"inflect", NULL);
+}
+
+/* inflect="ru-person" on a name or alias (the schema allows no other
+ * value): its case forms (engine/inflect_ru.h) become patterns of the entry
+ * too, with the same case sensitivity, and are kept for `briefing check
+ * --forms`.  They clash with other patterns like any pattern. */
+static int add_inflected_forms(struct loader *ld, struct pattern_list *pl, const xmlNode *node,
+                               struct entry *e, uint32_t index)
+{
+    if (!has_inflect(node))
+        return 0;
+    struct arena *a = ld->g->arena;
+    if (!e->inflections) {
+        size_t n = 0;
+        for (const xmlNode *c = node->parent->children; c; c = c->next)
+            n += has_inflect(c);
+        if (!(e->inflections = arena_alloc(a, n * sizeof(*e->inflections)))) {
+            fail_at(ld, 0, 0, "out of memory");
+            return -1;
+        }
+    }
+    xmlChar *content = xmlNodeGetContent(node);
+    char *kase = node_attr(ld, node, "case", NULL);
+    int insensitive = kase && strcmp(kase, "insensitive") == 0;
+    struct entry_inflection *inf = &e->inflections[e->ninflections++];
+    struct ru_forms f = {0};
+    inf->text = fold_text(a, content ? (const char *)content : "", 0, NULL);
+    xmlFree(content);
+    if (!inf->text || inflect_ru_person(inf->text, &f) ||
+        !(inf->forms = arena_alloc(a, (f.n + 1) * sizeof(*inf->forms)))) {
+        ru_forms_free(&f);
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    /* f.form[0] is the text itself, already a pattern. */
+    for (size_t i = 1; i < f.n && !ld->failed; i++)
+        if (!(inf->forms[inf->nforms] = arena_strdup(a, f.form[i])))
+            fail_at(ld, 0, 0, "out of memory");
+        else if (add_pattern_text(ld, pl, node, f.form[i], index, e->type, insensitive, inf->text) == 0)
+            inf->nforms++;
+    ru_forms_free(&f);
+    return ld->failed ? -1 : 0;
 }
 
 /* Counts the children of an entry by element name. */
@@ -629,6 +693,8 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             l->href = node_attr(ld, c, "href", NULL);
             l->text = node_text(ld, c, 1);
         }
+        if (add_inflected_forms(ld, pl, c, e, index))
+            return -1;
     }
     return ld->failed ? -1 : set_search_names(ld, e);
 }
@@ -799,8 +865,13 @@ static int check_duplicates(struct loader *ld, const struct pattern_list *pl)
             if (patterns_clash(p, q)) {
                 const struct entry *e = &ld->g->entries[p->spec.entry];
                 const struct entry *f = &ld->g->entries[q->spec.entry];
-                fail_at_node(ld, p->node, "pattern \"%s\" of entry \"%s\" is already a pattern of entry \"%s\"",
-                             p->spec.text, e->id, f->id);
+                char made[2][GLOSSARY_ERROR_MAX / 2] = {"", ""};
+                for (int k = 0; k < 2; k++)
+                    if ((k ? q : p)->from)
+                        snprintf(made[k], sizeof(made[k]), " (made by inflect=\"ru-person\" from \"%s\")",
+                                 (k ? q : p)->from);
+                fail_at_node(ld, p->node, "pattern \"%s\"%s of entry \"%s\" is already a pattern of entry \"%s\"%s",
+                             p->spec.text, made[0], e->id, f->id, made[1]);
                 break;
             }
         }

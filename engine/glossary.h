@@ -34,6 +34,14 @@ struct entry_link {
     const char *href, *text;
 };
 
+/* A name or alias with inflect="ru-person" and the case forms made from it
+ * (engine/inflect_ru.h), which are patterns of the entry too. */
+struct entry_inflection {
+    const char *text;       /* as written, whitespace folded */
+    const char **forms;     /* the forms added, `text` not among them */
+    size_t nforms;
+};
+
 struct entry {
     const char *id;
     enum entry_type type;
@@ -55,6 +63,8 @@ struct entry {
     const char *search_names;
     struct entry_link *links;
     size_t nlinks;
+    struct entry_inflection *inflections;   /* in file order */
+    size_t ninflections;
     /* The end of the link's start tag: `" data-briefing-id="ID" title="…">`,
      * escaped once at load time. */
     const char *tag_tail;

@@ -129,7 +129,8 @@ cat >"$T/usage" <<'EOF'
 usage: briefing annotate -g GLOSSARY [--mentions first|all] [--max-links N]
                          [--types T,...] [--skip E,...] [--scope S,...]
                          [--link-base URL] [FILE|-]
-       briefing check GLOSSARY
+       briefing check [--forms] GLOSSARY
+       briefing lint [--json] [--max-summary N] GLOSSARY [PAGE...]
 
 annotate  writes FILE (or standard input) to standard output with each
           mention of a glossary entry wrapped in a link to its page.
@@ -145,6 +146,15 @@ annotate  writes FILE (or standard input) to standard output with each
                         (article, .story-body, #content, main.article)
   --link-base URL       where entry pages live (default /glossary/)
 check     validates GLOSSARY and prints its entries per type and patterns.
+  --forms               and the case forms made for inflect="ru-person",
+                        a line each: ID: NAME -> FORM, FORM, ...
+lint      warns about what an editor may want to fix in GLOSSARY: aliases of
+          one or two letters or that are common words, acronyms that are
+          lower-case words in the PAGEs, patterns that never matched in the
+          PAGEs or that lie inside another entry's pattern, missing or long
+          summaries, one-way see links.  Exit status 1 only for errors.
+  --json                the warnings and errors as JSON
+  --max-summary N       longer summaries get a warning (default 200 characters)
 
 Exit status: 0 done, 1 invalid glossary or input, 2 usage.
 EOF
@@ -164,9 +174,9 @@ expect "briefing annotate -g G -h: usage on stdout, exit 0" 0 "$T/usage" "$T/emp
 # Usage errors: exit 2, a message on stderr, nothing on stdout
 
 run "$B"
-expect_usage "no arguments: exit 2" "a command is needed: annotate or check"
+expect_usage "no arguments: exit 2" "a command is needed: annotate, check or lint"
 run "$B" frob
-expect_usage "unknown command: exit 2" "unknown command 'frob' (annotate or check)"
+expect_usage "unknown command: exit 2" "unknown command 'frob' (annotate, check or lint)"
 run "$B" annotate "$P"
 expect_usage "annotate without -g: exit 2" "annotate needs a glossary: -g GLOSSARY"
 run "$B" annotate -g "$G" --mentions sometimes "$P"
@@ -220,24 +230,111 @@ entries: 17
   agreement     3
   place         6
   term          1
-patterns: 65
+patterns: 77
 EOF
 run "$B" check "$G"
-expect "check data/glossary.xml: the summary (17 entries, 3/4/3/6/1, 65 patterns)" \
+expect "check data/glossary.xml: the summary (17 entries, 3/4/3/6/1, 77 patterns)" \
     0 "$T/want-summary" "$T/empty"
 
-# The expected counts, worked out from the file itself (name + aliases).
+# The expected counts, worked out from the file itself (name + aliases, and
+# the names and aliases with inflect="ru-person", which make 4 forms each).
 counts=$(perl -0777 -ne '
     s/<!--.*?-->//gs;
     my %t; my $e = () = /<entry\b/g;
     $t{$1}++ while /<entry\b[^>]*\btype="([a-z]+)"/g;
     my $p = () = /<(?:name|alias)\b/g;
-    print join(" ", $e, map({ $t{$_} // 0 } qw(person organization agreement place term)), $p)' "$G")
-if [ "$counts" = "17 3 4 3 6 1 65" ]; then
-    pass "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>)"
+    my $i = () = /<(?:name|alias)\b[^>]*\binflect="ru-person"/g;
+    print join(" ", $e, map({ $t{$_} // 0 } qw(person organization agreement place term)), $p, $i)' "$G")
+if [ "$counts" = "17 3 4 3 6 1 65 3" ]; then
+    pass "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>, 3 inflected)"
 else
-    fail "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>)" \
+    fail "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>, 3 inflected)" \
         "counted in the file: $counts"
+fi
+
+# check --forms: the summary, then the forms inflect="ru-person" made, in
+# file order; --forms before or after the file.
+cp "$T/want-summary" "$T/want-forms"
+cat >>"$T/want-forms" <<'EOF'
+inflected: 3, forms: 12
+  lukashenko: Александр Лукашенко -> Александра Лукашенко, Александру Лукашенко, Александром Лукашенко, Александре Лукашенко
+  nazarbayev: Нурсултан Назарбаев -> Нурсултана Назарбаева, Нурсултану Назарбаеву, Нурсултаном Назарбаевым, Нурсултане Назарбаеве
+  kobyakov: Андрей Кобяков -> Андрея Кобякова, Андрею Кобякову, Андреем Кобяковым, Андрее Кобякове
+EOF
+run "$B" check --forms "$G"
+expect "check --forms data/glossary.xml: the summary and the 12 forms of 3 aliases" \
+    0 "$T/want-forms" "$T/empty"
+run "$B" check "$G" --forms
+expect "check data/glossary.xml --forms: the same" 0 "$T/want-forms" "$T/empty"
+
+cat >"$T/forms.xml" <<'EOF'
+<glossary xmlns="urn:briefing:glossary:1">
+  <entry id="a" type="person">
+    <name inflect="ru-person">Анна Ахматова</name>
+    <alias inflect="ru-person">Шойгу</alias>
+  </entry>
+  <entry id="b" type="person">
+    <name>Boris</name>
+    <alias inflect="ru-person" case="insensitive">Борис   Щербина</alias>
+  </entry>
+  <entry id="c" type="term">
+    <name>Plain</name>
+  </entry>
+</glossary>
+EOF
+cat >"$T/want-forms" <<EOF
+$T/forms.xml: valid
+entries: 3
+  person        2
+  organization  0
+  agreement     0
+  place         0
+  term          1
+patterns: 14
+inflected: 3, forms: 9
+  a: Анна Ахматова -> Анны Ахматовой, Анне Ахматовой, Анну Ахматову, Анной Ахматовой
+  a: Шойгу -> (left as written)
+  b: Борис Щербина -> Бориса Щербины, Борису Щербине, Бориса Щербину, Борисом Щербиной, Борисе Щербине
+EOF
+run "$B" check --forms "$T/forms.xml"
+expect "check --forms: on <name> too, an indeclinable alias, spaces folded" \
+    0 "$T/want-forms" "$T/empty"
+run "$B" check --forms "$T/forms.xml" extra.xml
+expect_usage "check --forms with two files: exit 2" "check takes one glossary file"
+sed 's/ru-person" case/ru-Person" case/' "$T/forms.xml" >"$T/badinflect.xml"
+run "$B" check --forms "$T/badinflect.xml"
+expect_invalid "check: an inflect other than ru-person is refused with file:line:col" \
+    "$T/badinflect.xml:8:5: Invalid attribute inflect for element alias"
+cat >"$T/formclash.xml" <<'EOF'
+<glossary xmlns="urn:briefing:glossary:1">
+  <entry id="husband" type="person">
+    <name>P</name>
+    <alias inflect="ru-person">Петров</alias>
+  </entry>
+  <entry id="wife" type="person">
+    <name>Q</name>
+    <alias inflect="ru-person">Петрова</alias>
+  </entry>
+</glossary>
+EOF
+run "$B" check --forms "$T/formclash.xml"
+expect_invalid "check: a made form that is another entry's pattern names both ids" \
+    "$T/formclash.xml:8:5: pattern \"Петрова\" of entry \"wife\" is already a pattern of entry \"husband\" (made by inflect=\"ru-person\" from \"Петров\")"
+
+# The forms are matched: a Russian sentence, annotated.
+printf '<p>Встреча Александра Лукашенко с Нурсултаном Назарбаевым; Андрею Кобякову.</p>\n' >"$T/ru.html"
+run "$B" annotate -g "$G" "$T/ru.html"
+list_links "$T/out" >"$T/links"
+cat >"$T/want-links" <<'EOF'
+1:lukashenko:Александра Лукашенко
+1:nazarbayev:Нурсултаном Назарбаевым
+1:kobyakov:Андрею Кобякову
+EOF
+if [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] && cmp -s "$T/links" "$T/want-links"; then
+    pass "annotate: Russian case forms of the demo names link to their entries"
+else
+    fail "annotate: Russian case forms of the demo names link to their entries" \
+        "exit status $rc, links: $(tr '\n' '|' <"$T/links")"
 fi
 
 # Broken glossaries, checked from inside the temp dir so that names are short.

@@ -111,8 +111,9 @@ static void shipped_glossary_loads(void **state)
     assert_int_equal(g->count_by_type[ENTRY_AGREEMENT], 3);
     assert_int_equal(g->count_by_type[ENTRY_PLACE], 6);
     assert_int_equal(g->count_by_type[ENTRY_TERM], 1);
-    /* 17 names and 48 aliases. */
-    assert_int_equal(g->npatterns, 65);
+    /* 17 names and 48 aliases, and 4 case forms of each of the three
+     * Russian aliases with inflect="ru-person". */
+    assert_int_equal(g->npatterns, 65 + 3 * 4);
     assert_non_null(g->matcher);
     assert_string_equal(g->path, GLOSSARY_PATH);
     assert_true(glossary_memory(g) > 0);
@@ -151,6 +152,11 @@ static void shipped_glossary_loads(void **state)
     assert_string_equal(e->aliases[3].lang, "ru");
     assert_string_equal(e->aliases[4].text, "Аляксандр Лукашэнка");
     assert_string_equal(e->aliases[4].lang, "be");
+    assert_int_equal(e->ninflections, 1);
+    assert_string_equal(e->inflections[0].text, "Александр Лукашенко");
+    assert_int_equal(e->inflections[0].nforms, 4);
+    assert_string_equal(e->inflections[0].forms[0], "Александра Лукашенко");
+    assert_string_equal(e->inflections[0].forms[3], "Александре Лукашенко");
 
     assert_int_equal(e->nparagraphs, 2);
     assert_true(strncmp(e->paragraphs[0], "Aleksandr Lukashenko has been President", 39) == 0);
@@ -827,6 +833,126 @@ static void titles_fold_whitespace(void **state)
     glossary_free(g);
 }
 
+/* inflect="ru-person" (engine/inflect_ru.h): the forms are patterns of the
+ * entry with the alias's case sensitivity, listed for `check --forms`. */
+static void inflected_aliases(void **state)
+{
+    (void)state;
+    struct glossary *g = accepted(HEAD "<entry id=\"n\" type=\"person\"><name>Nursultan Nazarbayev</name>\n"
+        "  <alias inflect=\"ru-person\">Нурсултан \n Назарбаев</alias>\n"
+        "  <alias inflect=\"ru-person\" case=\"insensitive\">Назарбаев</alias>\n"
+        "  <alias inflect=\"ru-person\">Лукашенко</alias></entry>\n"
+        "<entry id=\"a\" type=\"person\"><name inflect=\"ru-person\">Анна Ахматова</name></entry>\n" TAIL);
+    /* 5 written, 4 + 4 + 0 + 4 made. */
+    assert_int_equal(g->npatterns, 5 + 12);
+    const struct entry *e = find(g, "n");
+    assert_int_equal(e->ninflections, 3);
+    assert_string_equal(e->inflections[0].text, "Нурсултан Назарбаев");
+    static const char *const made[] = {"Нурсултана Назарбаева", "Нурсултану Назарбаеву",
+                                       "Нурсултаном Назарбаевым", "Нурсултане Назарбаеве"};
+    assert_int_equal(e->inflections[0].nforms, 4);
+    for (size_t i = 0; i < 4; i++)
+        assert_string_equal(e->inflections[0].forms[i], made[i]);
+    assert_string_equal(e->inflections[1].text, "Назарбаев");
+    assert_int_equal(e->inflections[1].nforms, 4);
+    assert_string_equal(e->inflections[2].text, "Лукашенко");
+    assert_int_equal(e->inflections[2].nforms, 0);      /* indeclinable */
+    /* The aliases themselves are listed as written. */
+    assert_int_equal(e->naliases, 3);
+    assert_string_equal(e->aliases[0].text, "Нурсултан Назарбаев");
+    const struct entry *a = find(g, "a");
+    assert_int_equal(a->ninflections, 1);
+    assert_string_equal(a->inflections[0].forms[3], "Анной Ахматовой");
+
+    /* Matched like any pattern: case-sensitive, or not, as the alias. */
+    struct annotate_options o = {.mentions = MENTIONS_ALL};
+    char err[256];
+    struct annotate_config *c = annotate_config_new(&o, err, sizeof(err));
+    assert_non_null(c);
+    static const char page[] =
+        "<p>С Нурсултаном Назарбаевым; нурсултаном назарбаевым; НАЗАРБАЕВЫМ; "
+        "об Анне Ахматовой; Лукашенко.</p>";
+    char *out = annotate_chunked(g, c, page, strlen(page), 0, 0, NULL);
+    static const char *const linked[] = {
+        "data-briefing-id=\"n\" title=\"Nursultan Nazarbayev\">Нурсултаном Назарбаевым</a>",
+        "data-briefing-id=\"n\" title=\"Nursultan Nazarbayev\">НАЗАРБАЕВЫМ</a>",
+        "data-briefing-id=\"a\" title=\"Анна Ахматова\">Анне Ахматовой</a>",
+        "data-briefing-id=\"n\" title=\"Nursultan Nazarbayev\">Лукашенко</a>",
+    };
+    for (size_t i = 0; i < 4; i++)
+        if (!strstr(out, linked[i]))
+            fail_msg("not linked: %s\nin: %s", linked[i], out);
+    /* Only the surname alias is case-insensitive: the lower-case full name
+     * is found as its surname, not whole. */
+    assert_non_null(strstr(out, "нурсултаном <a "));
+    free(out);
+    annotate_config_free(c);
+    glossary_free(g);
+
+    /* An alias with nothing to make, and a shape that is left as written. */
+    g = accepted(HEAD "<entry id=\"k\" type=\"person\"><name>Kim</name>"
+                 "<alias inflect=\"ru-person\">Ким Чен Ын</alias></entry>\n" TAIL);
+    assert_int_equal(g->npatterns, 2);
+    assert_int_equal(find(g, "k")->inflections[0].nforms, 0);
+    glossary_free(g);
+}
+
+static void inflected_alias_errors(void **state)
+{
+    (void)state;
+    /* Only ru-person, on name and alias only. */
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru\">Иван Петров</alias></entry>\n" TAIL,
+             "test.xml:3:3: Invalid attribute inflect for element alias");
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"\">Иван Петров</alias></entry>\n" TAIL,
+             "test.xml:3:3: Invalid attribute inflect for element alias");
+    rejected(HEAD "<entry id=\"a\" type=\"person\">\n  <name inflect=\"en-person\">Иван Петров</name></entry>\n" TAIL,
+             "test.xml:3:3: Invalid attribute inflect for element name");
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <fact label=\"x\" inflect=\"ru-person\">y</fact></entry>\n" TAIL,
+             "test.xml:3:3: Invalid attribute inflect for element fact");
+    /* A made form that is another entry's pattern: an error naming both,
+     * whichever comes first. */
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">Иван Петров</alias></entry>\n"
+             "<entry id=\"b\" type=\"person\"><name>B</name>\n  <alias>Ивана Петрова</alias></entry>\n" TAIL,
+             "test.xml:5:3: pattern \"Ивана Петрова\" of entry \"b\" is already a pattern of entry \"a\" "
+             "(made by inflect=\"ru-person\" from \"Иван Петров\")");
+    rejected(HEAD "<entry id=\"b\" type=\"person\"><name>B</name>\n  <alias>Ивана Петрова</alias></entry>\n"
+             "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">Иван Петров</alias></entry>\n" TAIL,
+             "test.xml:5:3: pattern \"Ивана Петрова\" (made by inflect=\"ru-person\" from \"Иван Петров\") "
+             "of entry \"a\" is already a pattern of entry \"b\"");
+    /* Made by both: the genitive of Петров is the nominative of Петрова. */
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">Петров</alias></entry>\n"
+             "<entry id=\"b\" type=\"person\"><name>B</name>\n  <alias inflect=\"ru-person\">Петрова</alias></entry>\n" TAIL,
+             "test.xml:5:3: pattern \"Петрова\" of entry \"b\" is already a pattern of entry \"a\" "
+             "(made by inflect=\"ru-person\" from \"Петров\")");
+    /* Case-folded when either is case-insensitive. */
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">Иван Петров</alias></entry>\n"
+             "<entry id=\"b\" type=\"person\"><name>B</name>\n  <alias case=\"insensitive\">ИВАНОМ ПЕТРОВЫМ</alias></entry>\n" TAIL,
+             "test.xml:5:3: pattern \"иваном петровым\" of entry \"b\" is already a pattern of entry \"a\" "
+             "(made by inflect=\"ru-person\" from \"Иван Петров\")");
+    /* Within one entry too: list a form or make it, not both. */
+    rejected(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">Иван Петров</alias>\n"
+             "  <alias>Ивану Петрову</alias></entry>\n" TAIL,
+             "test.xml:4:3: pattern \"Ивану Петрову\" of entry \"a\" is already a pattern of entry \"a\" "
+             "(made by inflect=\"ru-person\" from \"Иван Петров\")");
+    /* Two forms of one alias that are the same word are one pattern; so
+     * the accusative that equals the genitive is no clash. */
+    accepted_and_freed(HEAD "<entry id=\"a\" type=\"person\"><name>A</name>"
+                       "<alias inflect=\"ru-person\">Иван Петров</alias>"
+                       "<alias inflect=\"ru-person\">Петров</alias></entry>\n" TAIL);
+    /* A made form past the length limit names itself. */
+    char *xml = malloc(4096);
+    assert_non_null(xml);
+    char *part = repeat("\xD0\xB0", 60);   /* а × 60 */
+    /* 5 + 4 × 62 + 3 = 256 characters; the genitive has 5 more. */
+    snprintf(xml, 4096, HEAD "<entry id=\"a\" type=\"person\"><name>A</name>\n  <alias inflect=\"ru-person\">"
+             "Иван %sов-%sов-%sов-%sов</alias></entry>\n" TAIL, part, part, part, part);
+    const char *msg = rejection(xml);
+    assert_non_null(strstr(msg, "test.xml:3:3: \"Ивана "));
+    assert_non_null(strstr(msg, "\", made by inflect=\"ru-person\", is 261 characters long; patterns are at most 256"));
+    free(part);
+    free(xml);
+}
+
 static void html_escape_output(void **state)
 {
     (void)state;
@@ -881,6 +1007,8 @@ int main(void)
         cmocka_unit_test(special_characters_are_escaped),
         cmocka_unit_test(titles_fold_whitespace),
         cmocka_unit_test(html_escape_output),
+        cmocka_unit_test(inflected_aliases),
+        cmocka_unit_test(inflected_alias_errors),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
