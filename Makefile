@@ -36,7 +36,7 @@ UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/tests/%)
 SAN_UNIT_BIN := $(UNIT_SRC:tests/unit/%.c=$(B)/san-tests/%)
 
 APXS    ?= apxs
-MODULE_SRC := mod_briefing.c module/glossary_store.c module/status.c $(B)/assets.c
+MODULE_SRC := mod_briefing.c module/glossary_store.c module/status.c module/backlinks.c $(B)/assets.c
 
 .PHONY: demo demo-stop all install test test-unit test-cli test-asan test-integration test-browser valgrind bench clean
 all: bin/briefing $(B)/libbriefing.a $(B)/mod_briefing.so

@@ -13,6 +13,7 @@
 #include "mpm_common.h"
 #include "util_filter.h"
 
+#include "apr_date.h"
 #include "apr_lib.h"
 #include "apr_strings.h"
 
@@ -22,6 +23,7 @@
 #include "charset.h"
 #include "glossary.h"
 #include "pages.h"
+#include "module/backlinks.h"
 #include "module/glossary_store.h"
 #include "module/status.h"
 
@@ -48,19 +50,28 @@ typedef struct {
     apr_array_header_t *skip;           /* const char *, NULL-terminated */
     apr_array_header_t *scope;
     int assets;
+    int backlinks;                      /* UNSET, 0, 1 */
+    int backlinks_query;
+    const unsigned char *date_sources;  /* BriefingPageDate; NULL: unset */
 } briefing_dir_conf;
 
 typedef struct {
     apr_interval_time_t reload_interval; /* UNSET: 60 s */
+    apr_interval_time_t backlinks_max_age; /* UNSET: an hour */
+    int backlinks_per_entry;            /* UNSET: 1000 */
+    int backlinks_used;                 /* BriefingBacklinks On appears here */
 } briefing_server_conf;
 
 #define DEFAULT_RELOAD_INTERVAL apr_time_from_sec(60)
+#define DEFAULT_BACKLINKS_MAX_AGE apr_time_from_sec(3600)
+#define DEFAULT_BACKLINKS_PER_ENTRY 1000
 
 static void *create_dir_conf(apr_pool_t *p, char *dir)
 {
     briefing_dir_conf *c = apr_pcalloc(p, sizeof(*c));
     (void)dir;
     c->annotate = c->mentions = c->max_links = c->types = c->assets = UNSET;
+    c->backlinks = c->backlinks_query = UNSET;
     return c;
 }
 
@@ -79,6 +90,9 @@ static void *merge_dir_conf(apr_pool_t *p, void *basev, void *addv)
     c->skip = MERGE(skip, NULL);
     c->scope = MERGE(scope, NULL);
     c->assets = MERGE(assets, UNSET);
+    c->backlinks = MERGE(backlinks, UNSET);
+    c->backlinks_query = MERGE(backlinks_query, UNSET);
+    c->date_sources = MERGE(date_sources, NULL);
     return c;
 }
 
@@ -86,7 +100,7 @@ static void *create_server_conf(apr_pool_t *p, server_rec *s)
 {
     briefing_server_conf *c = apr_pcalloc(p, sizeof(*c));
     (void)s;
-    c->reload_interval = UNSET;
+    c->reload_interval = c->backlinks_max_age = c->backlinks_per_entry = UNSET;
     return c;
 }
 
@@ -95,6 +109,10 @@ static void *merge_server_conf(apr_pool_t *p, void *basev, void *addv)
     const briefing_server_conf *base = basev, *add = addv;
     briefing_server_conf *c = apr_pcalloc(p, sizeof(*c));
     c->reload_interval = MERGE(reload_interval, UNSET);
+    c->backlinks_max_age = MERGE(backlinks_max_age, UNSET);
+    c->backlinks_per_entry = MERGE(backlinks_per_entry, UNSET);
+    /* The main server's directory sections apply to virtual hosts too. */
+    c->backlinks_used = base->backlinks_used || add->backlinks_used;
     return c;
 }
 
@@ -210,6 +228,65 @@ static const char *set_reload_interval(cmd_parms *cmd, void *dconf, const char *
     return NULL;
 }
 
+static briefing_server_conf *server_conf(server_rec *s)
+{
+    return ap_get_module_config(s->module_config, &briefing_module);
+}
+
+static const char *set_backlinks(cmd_parms *cmd, void *dconf, int on)
+{
+    briefing_dir_conf *c = dconf;
+    c->backlinks = on;
+    /* Checked (mod_dbd, a DBDriver) once the whole configuration is read. */
+    if (on)
+        server_conf(cmd->server)->backlinks_used = 1;
+    return NULL;
+}
+
+static const char *set_backlinks_max_age(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    (void)dconf;
+    if (*end || !*arg || n < 0 || n > 86400 * 365)
+        return apr_psprintf(cmd->pool, "BriefingBacklinksMaxAge: '%s' is not a number of "
+                            "seconds (0: record every response)", arg);
+    server_conf(cmd->server)->backlinks_max_age = apr_time_from_sec(n);
+    return NULL;
+}
+
+static const char *set_backlinks_per_entry(cmd_parms *cmd, void *dconf, const char *arg)
+{
+    char *end;
+    apr_int64_t n = apr_strtoi64(arg, &end, 10);
+    (void)dconf;
+    if (*end || !*arg || n < 1 || n > 1000000)
+        return apr_psprintf(cmd->pool, "BriefingBacklinksPerEntry: '%s' is not a number "
+                            "from 1 to 1000000", arg);
+    server_conf(cmd->server)->backlinks_per_entry = (int)n;
+    return NULL;
+}
+
+/* Dated aliases: where a page's date is read (docs/mod_briefing.md). */
+static const char *set_page_date(cmd_parms *cmd, void *dconf, const char *args)
+{
+    briefing_dir_conf *c = dconf;
+    unsigned char *sources = apr_pcalloc(cmd->pool, 4);
+    char err[160];
+    if (annotate_parse_date_sources(args, sources, err, sizeof(err)))
+        return apr_psprintf(cmd->pool, "BriefingPageDate: %s", err);
+    c->date_sources = sources;
+    return NULL;
+}
+
+/* The Last-Modified header's day, 0 when there is none. */
+static int32_t last_modified_day(request_rec *r)
+{
+    const char *v = apr_table_get(r->headers_out, "Last-Modified");
+    apr_time_t t = v ? apr_date_parse_http(v) : APR_DATE_BAD;
+    return t > 0 ? (int32_t)(apr_time_sec(t) / 86400) : 0;
+}
+
 static const command_rec briefing_cmds[] = {
     AP_INIT_TAKE1("BriefingGlossary", set_glossary, NULL, RSRC_CONF | ACCESS_CONF,
                   "the glossary file (XML)"),
@@ -233,6 +310,19 @@ static const command_rec briefing_cmds[] = {
                  RSRC_CONF | ACCESS_CONF | OR_FILEINFO, "add the stylesheet and script to annotated pages"),
     AP_INIT_TAKE1("BriefingReloadInterval", set_reload_interval, NULL, RSRC_CONF,
                   "seconds between checks of the glossary file; 0 never"),
+    AP_INIT_FLAG("BriefingBacklinks", set_backlinks, NULL, RSRC_CONF | ACCESS_CONF,
+                 "record which entries annotated pages mention, and list them on the entry "
+                 "pages (needs mod_dbd)"),
+    AP_INIT_FLAG("BriefingBacklinksQuery", ap_set_flag_slot,
+                 (void *)APR_OFFSETOF(briefing_dir_conf, backlinks_query), RSRC_CONF | ACCESS_CONF,
+                 "record pages with their query string (default Off: the path only)"),
+    AP_INIT_TAKE1("BriefingBacklinksMaxAge", set_backlinks_max_age, NULL, RSRC_CONF,
+                  "seconds after which an unchanged page is recorded again (default 3600)"),
+    AP_INIT_TAKE1("BriefingBacklinksPerEntry", set_backlinks_per_entry, NULL, RSRC_CONF,
+                  "articles kept per entry, the newest (default 1000)"),
+    AP_INIT_RAW_ARGS("BriefingPageDate", set_page_date, NULL, RSRC_CONF | ACCESS_CONF | OR_FILEINFO,
+                     "where a page's date is read for dated aliases, first found first: "
+                     "meta, time, last-modified (default: all three), or none"),
     {NULL}
 };
 
@@ -512,7 +602,10 @@ static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf
         /* The header's charset wins; without one, the page's meta decides. */
         .sniff_charset = 1,
         .charset = header_charset(r, label, sizeof(label)) ? label : NULL,
+        .last_modified = last_modified_day(r),
     };
+    if (c->date_sources)
+        memcpy(o.date_sources, c->date_sources, sizeof(o.date_sources));
     char err[256];
     briefing_filter_ctx *ctx = apr_pcalloc(r->pool, sizeof(*ctx));
     ctx->f = f;
@@ -590,10 +683,18 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
                               "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
                               st->passed_through ? " (a charset not annotated: passed through)" : "");
-                if (st->passed_through)
+                if (st->passed_through) {
                     status_count_passed(r->server, PASS_CHARSET);
-                else
+                } else {
                     status_count_annotated(r->server, st->links);
+                    const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config,
+                                                                      &briefing_module);
+                    const briefing_request *req = ap_get_module_config(r->request_config,
+                                                                       &briefing_module);
+                    if (c->backlinks == 1 && req)
+                        backlinks_note(r, req->version->glossary, ctx->annotator,
+                                       c->backlinks_query == 1);
+                }
                 free_filter_ctx(ctx);
             } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
                        annotator_flush(ctx->annotator)) {
@@ -645,12 +746,50 @@ static const char *query_param(request_rec *r)
     return NULL;
 }
 
-static apr_uint64_t hash_text(const char *s)
+/* The `page` query parameter of an entry page: 1 unless a number from 1
+ * to 100000. */
+static unsigned page_param(request_rec *r)
 {
-    apr_uint64_t h = 0xcbf29ce484222325ull;
+    char *last;
+    for (char *pair = r->args ? apr_strtok(apr_pstrdup(r->pool, r->args), "&", &last) : NULL;
+         pair; pair = apr_strtok(NULL, "&", &last)) {
+        if (strncmp(pair, "page=", 5) == 0) {
+            char *end;
+            apr_int64_t n = apr_strtoi64(pair + 5, &end, 10);
+            return !*end && n >= 1 && n <= 100000 ? (unsigned)n : 1;
+        }
+    }
+    return 1;
+}
+
+static apr_uint64_t hash_more(apr_uint64_t h, const char *s)
+{
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 0x100000001b3ull;
     return h;
+}
+
+static apr_uint64_t hash_text(const char *s)
+{
+    return hash_more(0xcbf29ce484222325ull, s);
+}
+
+/* An entry page with its backlinks changes with them: its tag is the
+ * glossary's and the list's, and it has no Last-Modified. */
+static const char *backlinks_etag(request_rec *r, const struct glossary *g,
+                                  const struct backlinks *bl)
+{
+    apr_uint64_t h = hash_text(apr_psprintf(r->pool, "%u %d %d %" APR_SIZE_T_FMT, bl->page, bl->more,
+                                            bl->unavailable, bl->count));
+    for (size_t i = 0; i < bl->count; i++) {
+        h = hash_more(h, bl->items[i].url);
+        h = hash_more(h, "\n");
+        h = hash_more(h, bl->items[i].title);
+        h = hash_more(h, apr_psprintf(r->pool, "\n%" APR_INT64_T_FMT "\n",
+                                      (apr_int64_t)bl->items[i].date));
+    }
+    return apr_psprintf(r->pool, "\"g%016" APR_UINT64_T_HEX_FMT "-l%016" APR_UINT64_T_HEX_FMT "\"",
+                        (apr_uint64_t)g->content_hash, h);
 }
 
 /* Sets the validators and answers a conditional request; OK to go on. */
@@ -729,7 +868,17 @@ static int briefing_handler(request_rec *r)
     if (!index && !e)
         r->status = HTTP_NOT_FOUND;
     ap_set_content_type(r, json ? "application/json" : "text/html; charset=utf-8");
-    if (r->status == HTTP_OK) {
+    struct backlinks links, *backlinks = NULL;
+    if (e && c->backlinks == 1) {
+        backlinks_read(r, e->id, page_param(r), &links);
+        backlinks = &links;
+    }
+    if (r->status == HTTP_OK && backlinks) {
+        apr_table_setn(r->headers_out, "ETag", backlinks_etag(r, g, backlinks));
+        int rc = ap_meets_conditions(r);
+        if (rc != OK)
+            return rc;
+    } else if (r->status == HTTP_OK) {
         int rc = validate(r, apr_psprintf(r->pool, "\"g%016" APR_UINT64_T_HEX_FMT "\"",
                                           (apr_uint64_t)g->content_hash),
                           ap_rationalize_mtime(r, req->version->mtime));
@@ -743,9 +892,9 @@ static int briefing_handler(request_rec *r)
     else if (index)
         page_index(g, base, query_param(r), &page);
     else if (e && json)
-        json_entry(g, e, base, &page);
+        json_entry_backlinks(g, e, base, backlinks, &page);
     else if (e)
-        page_entry(g, e, base, &page);
+        page_entry_backlinks(g, e, base, backlinks, &page);
     else if (json)
         sb_puts(&page, "{\"error\":\"no such entry\"}\n");
     else
@@ -753,7 +902,11 @@ static int briefing_handler(request_rec *r)
     apr_status_t rv = APR_SUCCESS;
     if (page.failed)
         rv = APR_ENOMEM;
-    else if (!r->header_only)
+    else
+        /* Set here: httpd works it out only for bodies written at once,
+         * and ap_rwrite passes on pages past 8 KB in pieces. */
+        ap_set_content_length(r, (apr_off_t)page.len);
+    if (!page.failed && !r->header_only)
         rv = ap_rwrite(page.data, (int)page.len, r) < 0 ? APR_EGENERAL : APR_SUCCESS;
     sb_release(&page);
     return rv == APR_ENOMEM ? HTTP_INTERNAL_SERVER_ERROR : OK;
@@ -802,6 +955,46 @@ static void briefing_child_init(apr_pool_t *pchild, server_rec *s)
     if (rv != APR_SUCCESS)
         ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, BRLOGNO(0001)
                      "cannot start the glossary lock and watcher thread");
+    int backlinks = 0;
+    for (server_rec *each = s; each; each = each->next)
+        backlinks |= server_conf(each)->backlinks_used;
+    if (backlinks && (rv = backlinks_child_init(pchild, s)) != APR_SUCCESS)
+        ap_log_error(APLOG_MARK, APLOG_CRIT, rv, s, BRLOGNO(0507)
+                     "cannot start the backlinks writer thread: backlinks are not recorded");
+}
+
+/* BriefingBacklinks On needs mod_dbd and a DBDriver: checked here, after
+ * the whole configuration is read, so that `apachectl configtest` fails. */
+static int briefing_check_config(apr_pool_t *pconf, apr_pool_t *plog, apr_pool_t *ptemp,
+                                 server_rec *s)
+{
+    (void)pconf;
+    (void)plog;
+    for (server_rec *each = s; each; each = each->next) {
+        const char *err = server_conf(each)->backlinks_used ? backlinks_check(ptemp, each) : NULL;
+        if (err) {
+            ap_log_error(APLOG_MARK, APLOG_STARTUP | APLOG_EMERG, 0, each, BRLOGNO(0501) "%s", err);
+            return HTTP_INTERNAL_SERVER_ERROR;
+        }
+    }
+    return OK;
+}
+
+static void briefing_optional_fn_retrieve(void)
+{
+    backlinks_retrieve();
+}
+
+/* After the response has gone out: what an annotated page mentioned is
+ * handed to the backlinks writer (never waited for). */
+static int briefing_log_transaction(request_rec *r)
+{
+    const briefing_server_conf *sc = server_conf(r->server);
+    backlinks_log_transaction(r, sc->backlinks_max_age == UNSET ? DEFAULT_BACKLINKS_MAX_AGE
+                                                                : sc->backlinks_max_age,
+                              sc->backlinks_per_entry == UNSET ? DEFAULT_BACKLINKS_PER_ENTRY
+                                                               : (unsigned)sc->backlinks_per_entry);
+    return DECLINED;
 }
 
 static void briefing_register_hooks(apr_pool_t *p)
@@ -811,6 +1004,9 @@ static void briefing_register_hooks(apr_pool_t *p)
     ap_hook_post_config(briefing_post_config, NULL, NULL, APR_HOOK_MIDDLE);
     APR_OPTIONAL_HOOK(ap, status_hook, briefing_status_hook, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_child_init(briefing_child_init, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_check_config(briefing_check_config, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_optional_fn_retrieve(briefing_optional_fn_retrieve, NULL, NULL, APR_HOOK_MIDDLE);
+    ap_hook_log_transaction(briefing_log_transaction, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_monitor(briefing_monitor, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_fixups(briefing_fixups, NULL, NULL, APR_HOOK_MIDDLE);
     ap_hook_insert_filter(briefing_insert_filter, NULL, NULL, APR_HOOK_MIDDLE);

@@ -21,7 +21,8 @@
 static const char usage_text[] =
     "usage: briefing annotate -g GLOSSARY [--mentions first|all] [--max-links N]\n"
     "                         [--types T,...] [--skip E,...] [--scope S,...]\n"
-    "                         [--link-base URL] [FILE|-]\n"
+    "                         [--link-base URL] [--date DAY] [--page-date SOURCES]\n"
+    "                         [--today DAY] [FILE|-]\n"
     "       briefing check [--forms] GLOSSARY\n"
     "       briefing lint [--json] [--max-summary N] GLOSSARY [PAGE...]\n"
     "\n"
@@ -38,6 +39,11 @@ static const char usage_text[] =
     "  --scope S,...         only inside elements matching these selectors\n"
     "                        (article, .story-body, #content, main.article)\n"
     "  --link-base URL       where entry pages live (default /glossary/)\n"
+    "  --date DAY            the page's date (YYYY-MM-DD) when it gives none, as\n"
+    "                        the module takes Last-Modified: dated aliases follow it\n"
+    "  --page-date SOURCES   where the date is read, first found first: meta, time,\n"
+    "                        last-modified (--date), or none (default: all three)\n"
+    "  --today DAY           the date a page without one is read as (default: today)\n"
     "check     validates GLOSSARY and prints its entries per type and patterns.\n"
     "  --forms               and the case forms made for inflect=\"ru-person\",\n"
     "                        a line each: ID: NAME -> FORM, FORM, ...\n"
@@ -131,7 +137,8 @@ static int annotate_stream(const struct glossary *g, const struct annotate_confi
 
 static int cmd_annotate(int argc, char **argv)
 {
-    enum { OPT_MENTIONS = 256, OPT_MAX_LINKS, OPT_TYPES, OPT_SKIP, OPT_SCOPE, OPT_LINK_BASE };
+    enum { OPT_MENTIONS = 256, OPT_MAX_LINKS, OPT_TYPES, OPT_SKIP, OPT_SCOPE, OPT_LINK_BASE,
+           OPT_DATE, OPT_PAGE_DATE, OPT_TODAY };
     static const struct option options[] = {
         {"glossary", required_argument, NULL, 'g'},
         {"mentions", required_argument, NULL, OPT_MENTIONS},
@@ -140,6 +147,9 @@ static int cmd_annotate(int argc, char **argv)
         {"skip", required_argument, NULL, OPT_SKIP},
         {"scope", required_argument, NULL, OPT_SCOPE},
         {"link-base", required_argument, NULL, OPT_LINK_BASE},
+        {"date", required_argument, NULL, OPT_DATE},
+        {"page-date", required_argument, NULL, OPT_PAGE_DATE},
+        {"today", required_argument, NULL, OPT_TODAY},
         {"help", no_argument, NULL, 'h'},
         {NULL, 0, NULL, 0}
     };
@@ -184,6 +194,21 @@ static int cmd_annotate(int argc, char **argv)
         case OPT_LINK_BASE:
             o.link_base = optarg;
             break;
+        case OPT_DATE:
+        case OPT_TODAY: {
+            int32_t day;
+            if (strlen(optarg) != 10 || glossary_parse_date(optarg, 10, &day) || day == 0)
+                status = usage_error(opt == OPT_DATE ? "--date takes a day as YYYY-MM-DD, not '%s'"
+                                                     : "--today takes a day as YYYY-MM-DD, not '%s'", optarg);
+            *(opt == OPT_DATE ? &o.last_modified : &o.today) = day;
+            break;
+        }
+        case OPT_PAGE_DATE: {
+            char why[128];
+            if (annotate_parse_date_sources(optarg, o.date_sources, why, sizeof(why)))
+                status = usage_error("--page-date: %s", why);
+            break;
+        }
         case 'h':
             fputs(usage_text, stdout);
             free(skip);

@@ -460,6 +460,16 @@ static int collect_patterns(struct lint *L)
     return 0;
 }
 
+/* Dated aliases on days apart never meet on one page (docs/glossary.md). */
+static int on_days_apart(const struct lint *L, const struct pattern *p, const struct pattern *q)
+{
+    if (p->alias < 0 || q->alias < 0)
+        return 0;
+    const struct entry_alias *a = &L->g->entries[p->entry].aliases[p->alias];
+    const struct entry_alias *b = &L->g->entries[q->entry].aliases[q->alias];
+    return a->until < b->from || b->until < a->from;
+}
+
 static struct position pattern_at(const struct pattern *p)
 {
     return (struct position){p->line, p->col};
@@ -617,7 +627,7 @@ static void check_contained(struct lint *L)
                 for (size_t s = key_start[k]; s < key_start[k + 1]; s++) {
                     size_t p = order[s];
                     const struct pattern *P = &L->pats[p];
-                    if (P->entry == Q->entry)
+                    if (P->entry == Q->entry || on_days_apart(L, P, Q))
                         continue;
                     if (!P->insensitive && !Q->insensitive && !contains_words(Q->text, P->text))
                         continue;

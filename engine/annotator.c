@@ -10,12 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 /* Deeper nesting stops annotation until the depth drops back. */
 #define OVERFLOW_NAMES 32
 #define STACK_MAX 512
 /* Formatting elements that browsers would reopen, remembered at most. */
 #define LINGER_MAX 16
+/* The title is looked for in the page's first bytes; this much of its raw
+ * text is kept. */
+#define TITLE_LOOK_MAX (64 * 1024)
+#define TITLE_RAW_MAX 1024
+enum { TITLE_LOOKING, TITLE_OPEN, TITLE_DONE };
 
 const char *const annotate_default_skip[] = {
     "head", "a", "abbr", "button", "code", "h1", "h2", "h3", "h4", "h5", "h6", "kbd",
@@ -37,6 +43,8 @@ struct annotate_config {
     int sniff_charset;
     int pass_charset;                   /* the header names a charset not read */
     const struct charset_table *table;  /* the header's single-byte charset */
+    unsigned char date_sources[4];      /* never empty */
+    int32_t last_modified, today;
 };
 
 struct open_element {
@@ -94,6 +102,16 @@ struct annotator {
     size_t linkable;          /* entries of the types looked for */
     int exhausted;            /* no further mention could be linked */
     struct annotate_stats stats;
+
+    /* The page's first <title>: its raw text is copied as it passes. */
+    int title_state;          /* TITLE_LOOKING, TITLE_OPEN, TITLE_DONE */
+    size_t title_raw_len;
+    char title_raw[TITLE_RAW_MAX];
+    char title[ANNOTATOR_TITLE_MAX + 1];
+
+    /* The page's date: looked for until the first text is annotated. */
+    int date_fixed;
+    int32_t date_found[DATE_SOURCE_NONE];   /* by source, 0: not found */
 };
 
 /* ---- configuration ---- */
@@ -184,6 +202,46 @@ static int configure_link_base(struct annotate_config *c, const char *base,
     return 0;
 }
 
+int annotate_parse_date_sources(const char *list, unsigned char sources[4],
+                                char *err, size_t errlen)
+{
+    static const char *const names[] = {NULL, "meta", "time", "last-modified", "none"};
+    size_t n = 0;
+    memset(sources, 0, 4);
+    for (const char *p = list;;) {
+        while (*p == ' ' || *p == '\t' || *p == ',')
+            p++;
+        if (!*p)
+            break;
+        size_t len = strcspn(p, " \t,");
+        int found = 0;
+        for (int k = DATE_SOURCE_META; k <= DATE_SOURCE_NONE && !found; k++)
+            if (strlen(names[k]) == len && strncasecmp(p, names[k], len) == 0)
+                found = k;
+        if (!found) {
+            snprintf(err, errlen, "\"%.*s\" is no page date source (meta, time, last-modified or none)",
+                     (int)(len > 64 ? 64 : len), p);
+            return -1;
+        }
+        for (size_t i = 0; i < n; i++)
+            if (sources[i] == found) {
+                snprintf(err, errlen, "\"%s\" is named twice", names[found]);
+                return -1;
+            }
+        if (n == 3 || (n && (found == DATE_SOURCE_NONE || sources[0] == DATE_SOURCE_NONE))) {
+            snprintf(err, errlen, "\"none\" goes alone");
+            return -1;
+        }
+        sources[n++] = (unsigned char)found;
+        p += len;
+    }
+    if (!n) {
+        snprintf(err, errlen, "no page date source given (meta, time, last-modified or none)");
+        return -1;
+    }
+    return 0;
+}
+
 struct annotate_config *annotate_config_new(const struct annotate_options *o,
                                             char *err, size_t errlen)
 {
@@ -196,6 +254,22 @@ struct annotate_config *annotate_config_new(const struct annotate_options *o,
     c->max_links = o->max_links;
     c->type_mask = o->type_mask ? o->type_mask : (1u << ENTRY_TYPE_COUNT) - 1;
     c->sniff_charset = o->sniff_charset && !o->charset;
+    if (o->date_sources[0]) {
+        memcpy(c->date_sources, o->date_sources, sizeof(c->date_sources));
+        c->date_sources[3] = DATE_SOURCE_END;
+    } else {
+        c->date_sources[0] = DATE_SOURCE_META;
+        c->date_sources[1] = DATE_SOURCE_TIME;
+        c->date_sources[2] = DATE_SOURCE_LAST_MODIFIED;
+    }
+    for (size_t i = 0; i < 3; i++)
+        if (c->date_sources[i] > DATE_SOURCE_NONE) {
+            snprintf(err, errlen, "date source %u is unknown", c->date_sources[i]);
+            annotate_config_free(c);
+            return NULL;
+        }
+    c->last_modified = o->last_modified;
+    c->today = o->today;
     if (o->charset && !charset_is_utf8(o->charset)) {
         c->table = charset_table_find(o->charset);
         c->pass_charset = !c->table;
@@ -313,13 +387,42 @@ static int is_linked(const struct annotator *a, uint32_t entry)
     return a->linked[entry / 8] & (1u << (entry % 8));
 }
 
+/* Settles the page's date: the first source in the configured order that
+ * gave one, else today.  Once text is annotated it no longer changes. */
+static int32_t page_date(struct annotator *a)
+{
+    if (a->date_fixed)
+        return a->stats.date;
+    a->date_fixed = 1;
+    a->tok.capture_date = 0;
+    a->stats.date_source = DATE_SOURCE_END;
+    for (size_t i = 0; i < 3 && a->c->date_sources[i]; i++) {
+        int src = a->c->date_sources[i];
+        int32_t day = src == DATE_SOURCE_LAST_MODIFIED ? a->c->last_modified
+                    : src < DATE_SOURCE_NONE ? a->date_found[src] : 0;
+        if (day) {
+            a->stats.date = day;
+            a->stats.date_source = src;
+            return day;
+        }
+    }
+    a->stats.date = a->c->today ? a->c->today : (int32_t)(time(NULL) / 86400);
+    return a->stats.date;
+}
+
 static void put_mentions(struct annotator *a)
 {
     static const char class_open[] = "<a class=\"briefing briefing-";
     for (size_t i = 0; i < a->match.ndone; i++) {
-        const struct mention *m = &a->match.done[i];
-        const struct entry *e = &a->g->entries[m->entry];
+        const struct mention *m0 = &a->match.done[i];
         a->stats.mentions++;
+        uint32_t entry = glossary_resolve(a->g, m0->entry, page_date(a));
+        /* A dated pattern may mean no entry that day, or one of a type not
+         * looked for. */
+        if (entry == UINT32_MAX || !(a->c->type_mask & (1u << a->g->entries[entry].type)))
+            continue;
+        const struct mention resolved = {entry, m0->start, m0->end}, *m = &resolved;
+        const struct entry *e = &a->g->entries[m->entry];
         if ((a->c->max_links && a->stats.links >= a->c->max_links) ||
             (a->c->mentions == MENTIONS_FIRST && is_linked(a, m->entry)))
             continue;
@@ -477,6 +580,12 @@ static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset
     struct annotator *a = ctx;
     if (!a->annotatable)
         return;
+    if (!a->date_fixed)
+        for (size_t i = 0; i < n; i++)
+            if (!(a->g->matcher->byte_info[p[i]] & BYTE_SPACE)) {
+                page_date(a);
+                break;
+            }
     for (size_t i = 0; i < n && !a->exhausted; i++) {
         if (!a->in_ref && !a->utf8_len && match_idle(&a->match)) {
             i += match_scan(&a->match, p + i, n - i, offset + i);
@@ -785,6 +894,172 @@ static int text_is_annotatable(const struct annotator *a)
            (!a->c->nscope || e->scoped) && !(e->info->flags & EL_TABLE_TEXT);
 }
 
+/* ---- the title ---- */
+
+/* Where the raw title text ends: at "</title" and a delimiter, or at a
+ * cut-off start of one at the end of what was kept. */
+static size_t title_end(const char *raw, size_t n)
+{
+    static const char end[] = "</title";
+    for (size_t i = 0; i < n; i++) {
+        if (raw[i] != '<')
+            continue;
+        size_t k = 1;
+        while (k < sizeof(end) - 1 && i + k < n && (raw[i + k] | (k > 1 ? 0x20 : 0)) == end[k])
+            k++;
+        if (i + k == n || (k == sizeof(end) - 1 && memchr("\t\n\f\r />", raw[i + k], 7)))
+            return i;
+    }
+    return n;
+}
+
+/* Appends cp to the title, whitespace folded; 0 once it is full. */
+static int title_put(struct annotator *a, size_t *len, int *space, uint32_t cp)
+{
+    if (cp == '\t' || cp == '\n' || cp == '\f' || cp == '\r' || cp == ' ') {
+        *space = *len > 0;
+        return 1;
+    }
+    if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+        return 1;
+    unsigned char buf[4];
+    size_t n = utf8_encode(cp, buf), need = n + (size_t)*space;
+    if (*len + need > ANNOTATOR_TITLE_MAX)
+        return 0;
+    if (*space)
+        a->title[(*len)++] = ' ';
+    memcpy(a->title + *len, buf, n);
+    *len += n;
+    *space = 0;
+    return 1;
+}
+
+/* Decodes the raw title text (references, the page's charset) into title. */
+static void title_finish(struct annotator *a)
+{
+    const unsigned char *raw = (const unsigned char *)a->title_raw;
+    size_t n = title_end(a->title_raw, a->title_raw_len), len = 0;
+    int space = 0, room = 1;
+    if (n == sizeof(a->title_raw))
+        /* Cut off: a reference that may have lost its end goes. */
+        for (size_t i = n; i-- > n - CHARREF_NAME_MAX && raw[i] != ';';)
+            if (raw[i] == '&') {
+                n = i;
+                break;
+            }
+    for (size_t i = 0; i < n && room;) {
+        uint32_t cp[2] = {raw[i], 0};
+        int ncp = 1;
+        if (raw[i] == '&') {
+            struct charref r;
+            charref_start(&r);
+            size_t j = i + 1;
+            enum charref_step step = CHARREF_MORE;
+            while (j < n && step == CHARREF_MORE)
+                if ((step = charref_push(&r, raw[j])) != CHARREF_STOP)
+                    j++;
+            size_t covered = charref_resolve(&r, 0, j < n ? raw[j] : -1, cp, &ncp);
+            if (!covered) {
+                cp[0] = '&';
+                ncp = 1;
+            }
+            i += 1 + covered;
+        } else if (raw[i] < 0x80) {
+            i++;
+        } else if (a->table) {
+            cp[0] = a->table->high[raw[i] - 0x80];
+            if (!cp[0])
+                cp[0] = 0xFFFD;
+            i++;
+        } else {
+            int l = utf8_decode(raw + i, n - i, cp);
+            if (l == 0)
+                break;      /* cut off in the middle of a character */
+            if (l < 0) {
+                cp[0] = 0xFFFD;
+                l = 1;
+            }
+            i += (size_t)l;
+        }
+        for (int k = 0; k < ncp && room; k++)
+            room = title_put(a, &len, &space, cp[k]);
+    }
+    a->title[len] = '\0';
+    a->title_state = TITLE_DONE;
+}
+
+/* The title is looked for up to the body. */
+static void title_tag(struct annotator *a, const struct html_tag *t, enum html_content content)
+{
+    if (a->title_state == TITLE_OPEN && t->is_end)
+        title_finish(a);
+    else if (!t->is_end && content == CONTENT_RAWTEXT && t->name_len == 5 &&
+             !memcmp(t->name, "title", 5))
+        a->title_state = TITLE_OPEN;
+    else if (!t->is_end && t->name_len == 4 && !memcmp(t->name, "body", 4))
+        a->title_state = TITLE_DONE;
+}
+
+/* Until the title is found, the tokenizer gets the page in pieces that end
+ * at '>': the title's text starts right after the piece that opened it. */
+static void feed_tokenizer(struct annotator *a, const unsigned char *p, size_t n)
+{
+    while (n && (a->title_state == TITLE_OPEN ||
+                 (a->title_state == TITLE_LOOKING && a->tok.offset < TITLE_LOOK_MAX))) {
+        const unsigned char *gt = memchr(p, '>', n);
+        size_t len = gt ? (size_t)(gt - p) + 1 : n;
+        if (a->title_state == TITLE_OPEN) {
+            size_t room = sizeof(a->title_raw) - a->title_raw_len, take = len < room ? len : room;
+            memcpy(a->title_raw + a->title_raw_len, p, take);
+            a->title_raw_len += take;
+            if (a->title_raw_len == sizeof(a->title_raw))
+                title_finish(a);
+        }
+        tokenizer_feed(&a->tok, p, len);
+        p += len;
+        n -= len;
+    }
+    if (n)
+        tokenizer_feed(&a->tok, p, n);
+}
+
+/* ---- the page's date ---- */
+
+static int attribute_is(const struct html_tag *t, int attr, const char *value)
+{
+    char buf[64];
+    const char *text = t->attr[attr].len < sizeof(buf) * 2
+        ? attribute_text(&t->attr[attr], buf, sizeof(buf), NULL) : NULL;
+    return text && strcasecmp(text, value) == 0;
+}
+
+static int attribute_date(const struct html_tag *t, int attr, int32_t *day)
+{
+    char buf[128];
+    size_t len = 0;
+    const char *text = t->attr[attr].len < sizeof(buf) * 2
+        ? attribute_text(&t->attr[attr], buf, sizeof(buf), &len) : NULL;
+    while (text && len && (*text == ' ' || *text == '\t' || *text == '\n' || *text == '\r' ||
+                           *text == '\f'))
+        text++, len--;
+    return text && glossary_parse_date(text, len, day) == 0 && *day != 0;
+}
+
+/* The first <meta property|name="article:published_time" content> and the
+ * first <time datetime> before the first annotated text. */
+static void date_tag(struct annotator *a, const struct html_tag *t)
+{
+    int32_t day;
+    if (t->name_len == 4 && !memcmp(t->name, "meta", 4) && !a->date_found[DATE_SOURCE_META] &&
+        (attribute_is(t, ATTR_PROPERTY, "article:published_time") ||
+         attribute_is(t, ATTR_NAME, "article:published_time")) &&
+        attribute_date(t, ATTR_CONTENT, &day))
+        a->date_found[DATE_SOURCE_META] = day;
+    else if (t->name_len == 4 && !memcmp(t->name, "time", 4) && !a->date_found[DATE_SOURCE_TIME] &&
+             attribute_date(t, ATTR_DATETIME, &day))
+        a->date_found[DATE_SOURCE_TIME] = day;
+}
+
 static enum html_content on_tag(void *ctx, const struct html_tag *t)
 {
     struct annotator *a = ctx;
@@ -795,6 +1070,10 @@ static enum html_content on_tag(void *ctx, const struct html_tag *t)
         end_tag(a, t, info);
     else
         content = start_tag(a, t, info);
+    if (a->title_state != TITLE_DONE)
+        title_tag(a, t, content);
+    if (!a->date_fixed && !t->is_end)
+        date_tag(a, t);
     a->tok.foreign = top(a)->foreign;
     a->annotatable = text_is_annotatable(a);
     return content;
@@ -824,6 +1103,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->stats.passed_through = c->pass_charset;
     tokenizer_init(&a->tok, &handler, a);
     a->tok.capture_scope = c->nscope > 0;
+    a->tok.capture_date = c->date_sources[0] != DATE_SOURCE_NONE;
     match_stream_init(&a->match, g->matcher, c->type_mask);
     for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
         if (c->type_mask & (1u << t))
@@ -850,6 +1130,23 @@ const struct annotate_stats *annotator_stats(const struct annotator *a)
     return &a->stats;
 }
 
+size_t annotator_linked_entries(const struct annotator *a, uint32_t *out, size_t cap)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < a->g->nentries; i++)
+        if (is_linked(a, (uint32_t)i)) {
+            if (n < cap)
+                out[n] = (uint32_t)i;
+            n++;
+        }
+    return n;
+}
+
+const char *annotator_title(const struct annotator *a)
+{
+    return a->title_state == TITLE_DONE ? a->title : "";
+}
+
 size_t annotator_memory(const struct annotator *a)
 {
     return sizeof(*a) + a->hold_cap + a->g->nentries / 8 + 1 +
@@ -865,7 +1162,7 @@ static int annotate_chunk(struct annotator *a, const unsigned char *p, size_t n)
     if (a->mode == MODE_PASS) {
         put_input(a, a->chunk_start + n);
     } else {
-        tokenizer_feed(&a->tok, p, n);
+        feed_tokenizer(a, p, n);
         put_settled(a);
     }
     if (keep_rest(a) && !a->error) {

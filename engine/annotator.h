@@ -31,7 +31,27 @@ struct annotate_options {
     /* Markup written once, before a page's first link (the stylesheet and
      * script of the hover cards); pages without links stay unchanged. */
     const char *before_first_link;
+    /* The page's date picks what a dated alias means (docs/glossary.md).
+     * date_sources lists where it is read, first found first, ended by
+     * DATE_SOURCE_END; all zero: meta, time, last-modified.  A page with
+     * no date in them is read as of `today`. */
+    unsigned char date_sources[4];
+    int32_t last_modified;       /* days since 1970 (the Last-Modified
+                                  * header, --date); 0: none */
+    int32_t today;               /* days since 1970; 0: the clock's (UTC) */
 };
+
+enum date_source {
+    DATE_SOURCE_END,
+    DATE_SOURCE_META,            /* <meta property|name="article:published_time" content> */
+    DATE_SOURCE_TIME,            /* <time datetime> */
+    DATE_SOURCE_LAST_MODIFIED,   /* annotate_options.last_modified */
+    DATE_SOURCE_NONE             /* alone: always today */
+};
+/* Reads a list like "meta time last-modified" (or "none") into sources;
+ * returns 0, or -1 with the error in err. */
+int annotate_parse_date_sources(const char *list, unsigned char sources[4],
+                                char *err, size_t errlen);
 
 extern const char *const annotate_default_skip[];
 
@@ -52,6 +72,8 @@ struct annotate_stats {
     unsigned links;              /* links inserted */
     unsigned mentions;           /* mentions found, linked or not */
     int passed_through;          /* the page was left alone (charset) */
+    int32_t date;                /* the page's date as used, once text came */
+    int date_source;             /* enum date_source it came from; END: today */
 };
 
 struct annotator *annotator_new(const struct glossary *g, const struct annotate_config *c,
@@ -65,6 +87,18 @@ int annotator_finish(struct annotator *a);
 const struct annotate_stats *annotator_stats(const struct annotator *a);
 /* Bytes the stream holds now (state and held-back text), for tests. */
 size_t annotator_memory(const struct annotator *a);
+
+/* What the page mentioned, for the module's backlinks.  The entries linked
+ * so far, as indexes into the glossary's entries, in glossary order:
+ * writes up to `cap` of them to `out` and returns how many there are. */
+size_t annotator_linked_entries(const struct annotator *a, uint32_t *out, size_t cap);
+/* The text of the page's first HTML <title> (not SVG's), looked for before
+ * <body> in the page's first 64 KB: references decoded, in UTF-8 whatever the page's
+ * charset, whitespace runs folded to one space and trimmed, controls
+ * dropped, at most ANNOTATOR_TITLE_MAX bytes (cut at a character).  ""
+ * when the page has none, or none that ended. */
+#define ANNOTATOR_TITLE_MAX 300
+const char *annotator_title(const struct annotator *a);
 void annotator_free(struct annotator *a);
 
 #endif

@@ -275,6 +275,26 @@ static void check_links(struct loader *ld, const xmlNode *entry)
     }
 }
 
+/* from= and until= of aliases: the schema's message would be "Invalid
+ * attribute from for element alias". */
+static void check_alias_dates(struct loader *ld, const xmlNode *entry)
+{
+    static const char *const names[2] = {"from", "until"};
+    for (const xmlNode *c = entry->children; c && !ld->failed; c = c->next) {
+        if (!in_glossary_ns(c, "alias"))
+            continue;
+        for (int k = 0; k < 2 && !ld->failed; k++) {
+            xmlChar *v = xmlGetNoNsProp(c, (const xmlChar *)names[k]);
+            int32_t day;
+            if (v && (strlen((const char *)v) != 10 ||
+                      glossary_parse_date((const char *)v, 10, &day)))
+                fail_at_node(ld, c, "alias %s=\"%s\" is not a date: YYYY-MM-DD, as in 2019-03-20",
+                             names[k], v);
+            xmlFree(v);
+        }
+    }
+}
+
 /* The schema checks these too, but says only "failed to validate
  * attributes"; the common mistakes deserve a message that names them. */
 static int check_entry_attributes(struct loader *ld, const xmlNode *root)
@@ -299,6 +319,7 @@ static int check_entry_attributes(struct loader *ld, const xmlNode *root)
         xmlFree(id);
         xmlFree(type);
         check_links(ld, c);
+        check_alias_dates(ld, c);
     }
     return ld->failed ? -1 : 0;
 }
@@ -435,6 +456,70 @@ static size_t escaped_length(const char *s, size_t n)
     return len;
 }
 
+/* ---- dates ---- */
+
+/* Days since 1970-01-01 of a Gregorian date (H. Hinnant's days_from_civil). */
+static int32_t days_from_civil(int y, int m, int d)
+{
+    y -= m <= 2;
+    int era = (y >= 0 ? y : y - 399) / 400;
+    int yoe = y - era * 400;
+    int doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+    int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    return (int32_t)(era * 146097 + doe - 719468);
+}
+
+int glossary_parse_date(const char *s, size_t n, int32_t *day)
+{
+    static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+    if (n < 10 || (n > 10 && s[10] >= '0' && s[10] <= '9') || s[4] != '-' || s[7] != '-')
+        return -1;
+    for (int i = 0; i < 10; i++)
+        if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+            return -1;
+    int y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+    int m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
+    int leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    if (y < 1 || m < 1 || m > 12 || d < 1 || d > mdays[m - 1] || (m == 2 && d == 29 && !leap))
+        return -1;
+    *day = days_from_civil(y, m, d);
+    return 0;
+}
+
+void glossary_format_date(int32_t day, char out[11])
+{
+    /* civil_from_days */
+    int64_t z = (int64_t)day + 719468;
+    int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+    int64_t doe = z - era * 146097;
+    int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+    int64_t y = yoe + era * 400, doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    int64_t mp = (5 * doy + 2) / 153, d = doy - (153 * mp + 2) / 5 + 1;
+    int64_t m = mp < 10 ? mp + 3 : mp - 9;
+    y += m <= 2;
+    if (y < 0 || y > 9999)
+        y = y < 0 ? 0 : 9999;
+    int v[3] = {(int)y, (int)m, (int)d}, width[3] = {4, 2, 2};
+    char *o = out;
+    for (int k = 0; k < 3; k++) {
+        for (int i = width[k]; i-- > 0;)
+            o[i] = (char)('0' + v[k] % 10), v[k] /= 10;
+        o += width[k];
+        *o++ = k < 2 ? '-' : '\0';
+    }
+}
+
+uint32_t glossary_resolve(const struct glossary *g, uint32_t entry, int32_t day)
+{
+    if (!(entry & GLOSSARY_DATED))
+        return entry;
+    const struct dated_pattern *d = &g->dated[entry & ~GLOSSARY_DATED];
+    for (size_t i = 0; i < d->n; i++)
+        if (d->meanings[i].from <= day && day <= d->meanings[i].until)
+            return d->meanings[i].entry;
+    return UINT32_MAX;
+}
+
 /* One pattern on its way into the matcher. */
 struct pattern {
     struct matcher_pattern_spec spec;
@@ -442,7 +527,39 @@ struct pattern {
     size_t key_len;
     const xmlNode *node;
     const char *from;         /* a form made by inflect="ru-person" from this; else NULL */
+    int dated;                /* from= or until= on its alias */
+    int32_t day_from, day_until;
+    uint32_t leader;          /* the first pattern of its dated text; UINT32_MAX: itself */
 };
+
+/* The days of an alias's from= and until= (the schema checked their form). */
+static int node_days(struct loader *ld, const xmlNode *node, int32_t *from, int32_t *until)
+{
+    static const char *const names[2] = {"from", "until"};
+    int32_t *day[2] = {from, until};
+    *from = GLOSSARY_DAY_MIN;
+    *until = GLOSSARY_DAY_MAX;
+    int dated = 0;
+    for (int k = 0; k < 2; k++) {
+        xmlChar *v = xmlGetNoNsProp(node, (const xmlChar *)names[k]);
+        if (!v)
+            continue;
+        dated = 1;
+        size_t n = strlen((const char *)v);
+        if (n != 10 || glossary_parse_date((const char *)v, n, day[k])) {
+            /* check_alias_dates said so before; here for safety. */
+            fail_at_node(ld, node, "%s=\"%s\" is not a date", names[k], (const char *)v);
+            xmlFree(v);
+            return -1;
+        }
+        xmlFree(v);
+    }
+    if (*from > *until) {
+        fail_at_node(ld, node, "alias from= is after its until=: it would mean this entry on no day");
+        return -1;
+    }
+    return dated;
+}
 
 struct pattern_list {
     struct pattern *items;
@@ -481,6 +598,9 @@ static int add_pattern_text(struct loader *ld, struct pattern_list *pl, const xm
     p.spec = (struct matcher_pattern_spec){text, len, entry, (uint8_t)type, (uint8_t)insensitive};
     p.node = node;
     p.from = from;
+    p.leader = UINT32_MAX;
+    if ((p.dated = node_days(ld, node, &p.day_from, &p.day_until)) < 0)
+        return -1;
     if (pl->n == pl->cap) {
         size_t cap = pl->cap ? pl->cap * 2 : 256;
         struct pattern *items = realloc(pl->items, cap * sizeof(*items));
@@ -671,6 +791,8 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             alias->insensitive = kase && strcmp(kase, "insensitive") == 0;
             alias->text = node_text(ld, c, 1);
             alias->lang = node_lang(ld, c);
+            if (node_days(ld, c, &alias->from, &alias->until) < 0)
+                return -1;
             if (add_pattern(ld, pl, c, index, e->type, alias->insensitive))
                 return -1;
         } else if (in_glossary_ns(c, "summary")) {
@@ -862,6 +984,22 @@ static int check_duplicates(struct loader *ld, const struct pattern_list *pl)
         }
         for (uint32_t j = slot[h]; j != UINT32_MAX; j = next[j]) {
             const struct pattern *q = &pl->items[j];
+            if (patterns_clash(p, q) && p->dated && q->dated &&
+                (p->day_until < q->day_from || q->day_until < p->day_from)) {
+                /* Dated, on days apart: one pattern whose meaning the
+                 * page's date picks, if written alike. */
+                if (p->spec.len != q->spec.len || p->spec.insensitive != q->spec.insensitive ||
+                    memcmp(p->spec.text, q->spec.text, p->spec.len) != 0) {
+                    fail_at_node(ld, p->node, "pattern \"%s\" of entry \"%s\" shares a dated pattern "
+                                 "of entry \"%s\" but is written differently; dated patterns that "
+                                 "share a text must be written alike, with the same case=",
+                                 p->spec.text, ld->g->entries[p->spec.entry].id,
+                                 ld->g->entries[q->spec.entry].id);
+                    break;
+                }
+                pl->items[i].leader = q->leader == UINT32_MAX ? j : q->leader;
+                continue;
+            }
             if (patterns_clash(p, q)) {
                 const struct entry *e = &ld->g->entries[p->spec.entry];
                 const struct entry *f = &ld->g->entries[q->spec.entry];
@@ -919,16 +1057,94 @@ static int prepare_links(struct loader *ld)
     return 0;
 }
 
-static int build_matcher(struct loader *ld, const struct pattern_list *pl)
+static int compare_meanings(const void *x, const void *y)
+{
+    const struct dated_meaning *a = x, *b = y;
+    return (a->from > b->from) - (a->from < b->from);
+}
+
+/* Dated patterns become one matcher pattern per text, whose entry is
+ * GLOSSARY_DATED and the index of its meanings. */
+static int build_dated(struct loader *ld, struct pattern_list *pl,
+                       struct matcher_pattern_spec *specs, uint8_t *types, size_t *nspecs)
+{
+    struct glossary *g = ld->g;
+    uint32_t *group = malloc((pl->n + 1) * sizeof(*group));
+    size_t *count = calloc(pl->n + 1, sizeof(*count));
+    if (!group || !count)
+        goto oom;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->items[i].dated && pl->items[i].leader == UINT32_MAX)
+            group[i] = (uint32_t)g->ndated++;
+    g->dated = arena_alloc(g->arena, (g->ndated + 1) * sizeof(*g->dated));
+    if (!g->dated)
+        goto oom;
+    for (size_t i = 0; i < pl->n; i++)
+        if (pl->items[i].dated)
+            count[pl->items[i].leader == UINT32_MAX ? i : pl->items[i].leader]++;
+    *nspecs = 0;
+    for (size_t i = 0; i < pl->n; i++) {
+        const struct pattern *p = &pl->items[i];
+        if (!p->dated) {
+            specs[(*nspecs)++] = p->spec;
+        } else if (p->leader == UINT32_MAX) {
+            struct dated_pattern *d = &g->dated[group[i]];
+            d->meanings = arena_alloc(g->arena, count[i] * sizeof(*d->meanings));
+            if (!d->meanings)
+                goto oom;
+            specs[*nspecs] = p->spec;
+            specs[(*nspecs)++].entry = GLOSSARY_DATED | group[i];
+        }
+    }
+    for (size_t i = 0; i < pl->n; i++) {
+        const struct pattern *p = &pl->items[i];
+        if (!p->dated)
+            continue;
+        size_t lead = p->leader == UINT32_MAX ? i : p->leader;
+        struct dated_pattern *d = &g->dated[group[lead]];
+        ((struct dated_meaning *)d->meanings)[d->n++] =
+            (struct dated_meaning){p->day_from, p->day_until, p->spec.entry};
+    }
+    for (size_t i = 0, k = 0; i < pl->n; i++) {
+        const struct pattern *p = &pl->items[i];
+        if (!p->dated) {
+            types[k++] = 0;
+        } else if (p->leader == UINT32_MAX) {
+            const struct dated_pattern *d = &g->dated[group[i]];
+            qsort((void *)d->meanings, d->n, sizeof(*d->meanings), compare_meanings);
+            types[k] = 0;
+            for (size_t j = 0; j < d->n; j++)
+                types[k] |= (uint8_t)(1u << g->entries[d->meanings[j].entry].type);
+            k++;
+        }
+    }
+    free(group);
+    free(count);
+    return 0;
+oom:
+    free(group);
+    free(count);
+    fail_at(ld, 0, 0, "out of memory");
+    return -1;
+}
+
+static int build_matcher(struct loader *ld, struct pattern_list *pl)
 {
     struct matcher_pattern_spec *specs = malloc((pl->n + 1) * sizeof(*specs));
-    if (specs) {
-        for (size_t i = 0; i < pl->n; i++)
-            specs[i] = pl->items[i].spec;
-        ld->g->matcher = matcher_build(specs, pl->n);
+    uint8_t *types = malloc(pl->n + 1);
+    size_t nspecs = 0;
+    if (specs && types && build_dated(ld, pl, specs, types, &nspecs)) {
         free(specs);
+        free(types);
+        return -1;
     }
-    ld->g->npatterns = pl->n;
+    if (specs && types && (ld->g->matcher = matcher_build(specs, nspecs)))
+        for (size_t i = 0; i < nspecs; i++)
+            if (types[i])
+                ld->g->matcher->patterns[i].types = types[i];
+    free(specs);
+    free(types);
+    ld->g->npatterns = nspecs;
     if (!ld->g->matcher) {
         fail_at(ld, 0, 0, "out of memory");
         return -1;

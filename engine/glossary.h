@@ -24,6 +24,28 @@ struct entry_alias {
     const char *text;
     const char *lang;       /* its xml:lang or inherited; NULL when none */
     int insensitive;
+    /* from="..." and until="...": the days (glossary_parse_date) the alias
+     * means this entry, both included; GLOSSARY_DAY_MIN / GLOSSARY_DAY_MAX
+     * when open. */
+    int32_t from, until;
+};
+
+/* Dates are days since 1970-01-01 (which is day 0). */
+#define GLOSSARY_DAY_MIN INT32_MIN
+#define GLOSSARY_DAY_MAX INT32_MAX
+
+/* A dated pattern: a text that several entries may share, each over its
+ * own days.  A mention's `entry` with GLOSSARY_DATED set is the index of
+ * one of these in the glossary's `dated`; glossary_resolve() says which
+ * entry it means on a day. */
+#define GLOSSARY_DATED 0x80000000u
+struct dated_meaning {
+    int32_t from, until;    /* both included */
+    uint32_t entry;
+};
+struct dated_pattern {
+    const struct dated_meaning *meanings;   /* sorted by from, disjoint */
+    size_t n;
 };
 
 struct entry_fact {
@@ -83,6 +105,8 @@ struct glossary {
     size_t npatterns;
     struct matcher *matcher;
     uint64_t content_hash;          /* of the file's bytes: the version */
+    struct dated_pattern *dated;    /* see GLOSSARY_DATED */
+    size_t ndated;
 };
 
 /* Loads and validates; on failure returns NULL and writes
@@ -94,6 +118,19 @@ void glossary_free(struct glossary *g);
 const struct entry *glossary_find(const struct glossary *g, const char *id, size_t idlen);
 /* Bytes held by the loaded glossary. */
 size_t glossary_memory(const struct glossary *g);
+
+/* The entry that a mention's `entry` (from the matcher) means on `day`:
+ * itself when undated; UINT32_MAX when a dated pattern means no entry
+ * then. */
+uint32_t glossary_resolve(const struct glossary *g, uint32_t entry, int32_t day);
+
+/* Reads "YYYY-MM-DD" (a valid Gregorian date, years 0001-9999) at the
+ * start of s[0..n), followed by the end or a character that is no digit
+ * ("2019-05-01T10:00:00Z" reads as 2019-05-01), into days since
+ * 1970-01-01.  Returns 0, or -1 when there is no such date. */
+int glossary_parse_date(const char *s, size_t n, int32_t *day);
+/* Writes a day as "YYYY-MM-DD" (11 bytes with the NUL). */
+void glossary_format_date(int32_t day, char out[11]);
 
 /* Case-folds and whitespace-folds UTF-8 text into a malloc'd string. */
 char *glossary_fold(const char *s);

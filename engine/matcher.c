@@ -81,7 +81,8 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
     m->npatterns = n;
     for (size_t i = 0; i < n; i++)
         m->patterns[i] = (struct match_pattern){specs[i].entry,
-            count_code_points(specs[i].text, specs[i].len), specs[i].type};
+            count_code_points(specs[i].text, specs[i].len), specs[i].type,
+            (uint8_t)(1u << specs[i].type)};
     int failed = 0;
     m->exact = build_side(specs, n, 0, &failed);
     m->folded = build_side(specs, n, 1, &failed);
@@ -160,7 +161,7 @@ static void add_open(struct match_stream *s, uint32_t pattern, uint64_t end_offs
 {
     const struct match_pattern *p = &s->m->patterns[pattern];
     uint64_t last = s->symbols + 1, first = last - p->length;
-    if (first < s->committed_end || !(s->type_mask & (1u << p->type)))
+    if (first < s->committed_end || !(s->type_mask & p->types))
         return;
     if (!s->ring[first % MATCH_RING].boundary_before)
         return;
@@ -334,7 +335,7 @@ static uint32_t anchored_pattern(const struct match_stream *s, const struct auto
                                  uint32_t state)
 {
     uint32_t pattern = a->nodes[state].pattern;
-    if (pattern == AC_NO_PATTERN || !(s->type_mask & (1u << s->m->patterns[pattern].type)))
+    if (pattern == AC_NO_PATTERN || !(s->type_mask & s->m->patterns[pattern].types))
         return AC_NO_PATTERN;
     return pattern;
 }

@@ -21,9 +21,12 @@
 #define MATCH_HOLD_MAX (64 * 1024)
 
 struct match_pattern {
-    uint32_t entry;
+    uint32_t entry;       /* as the loader gave it (see GLOSSARY_DATED) */
     uint16_t length;      /* code points */
     uint8_t type;         /* entry type, for the type filter */
+    uint8_t types;        /* bits 1 << type of every entry it may mean
+                           * (1 << type; the loader widens it for dated
+                           * patterns right after matcher_build) */
 };
 
 struct matcher {

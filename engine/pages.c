@@ -1,7 +1,10 @@
 #include "pages.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <time.h>
 
 const char *const entry_type_labels[ENTRY_TYPE_COUNT] = {
     "Person", "Organization", "Agreement", "Place", "Term"
@@ -142,7 +145,88 @@ static void related(const struct glossary *g, const struct entry *e, const char 
     sb_puts(b, "</ul>\n</section>\n");
 }
 
+static const char *const month_names[12] = {
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December"
+};
+
+/* A URL that came from a page is a link only if it is a path or http(s). */
+static int safe_url(const char *url)
+{
+    return (url[0] == '/' && url[1] != '/' && url[1] != '\\') ||
+           !strncasecmp(url, "http://", 7) || !strncasecmp(url, "https://", 8);
+}
+
+/* base, the id, and "?page=N" past the first page (and ".json" first). */
+static void page_url(struct strbuf *b, const char *base, const struct entry *e, const char *ext,
+                     unsigned page)
+{
+    sb_html(b, base);
+    sb_html(b, e->id);
+    sb_puts(b, ext);
+    if (page > 1)
+        sb_printf(b, "?page=%u", page);
+}
+
+static void backlinks_section(const struct entry *e, const char *base, const struct backlinks *bl,
+                              struct strbuf *b)
+{
+    if (!bl || bl->unavailable)
+        return;
+    sb_wrap(b, "<section class=\"briefing-backlinks\" aria-labelledby=\"briefing-backlinks\">\n"
+               "<h2 id=\"briefing-backlinks\">Articles that mention ", e->name, "</h2>\n");
+    if (!bl->count) {
+        if (bl->page <= 1)
+            sb_wrap(b, "<p class=\"briefing-none\">No article mentions ", e->name, " yet.</p>\n");
+        else
+            sb_puts(b, "<p class=\"briefing-none\">No older articles.</p>\n");
+    } else {
+        sb_puts(b, "<ul class=\"briefing-related briefing-articles\">\n");
+        for (size_t i = 0; i < bl->count; i++) {
+            const struct backlink *l = &bl->items[i];
+            const char *text = *l->title ? l->title : l->url;
+            if (safe_url(l->url))
+                sb_wrap(b, "<li><a href=\"", l->url, "\">");
+            else
+                sb_puts(b, "<li><span>");
+            sb_html(b, text);
+            sb_puts(b, safe_url(l->url) ? "</a>" : "</span>");
+            time_t t = (time_t)l->date;
+            struct tm tm;
+            if (l->date > 0 && gmtime_r(&t, &tm))
+                sb_printf(b, " <time datetime=\"%04d-%02d-%02d\">%d %s %04d</time>",
+                          tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_mday,
+                          month_names[tm.tm_mon], tm.tm_year + 1900);
+            sb_puts(b, "</li>\n");
+        }
+        sb_puts(b, "</ul>\n");
+    }
+    if (bl->page > 1 || bl->more) {
+        sb_puts(b, "<nav class=\"briefing-pager\" aria-label=\"More articles\">");
+        if (bl->page > 1) {
+            sb_puts(b, "<a rel=\"prev\" href=\"");
+            page_url(b, base, e, "", bl->page - 1);
+            sb_puts(b, "\">Newer articles</a>");
+        }
+        if (bl->page > 1 && bl->more)
+            sb_puts(b, " · ");
+        if (bl->more) {
+            sb_puts(b, "<a rel=\"next\" href=\"");
+            page_url(b, base, e, "", bl->page + 1);
+            sb_puts(b, "\">Older articles</a>");
+        }
+        sb_puts(b, "</nav>\n");
+    }
+    sb_puts(b, "</section>\n");
+}
+
 void page_entry(const struct glossary *g, const struct entry *e, const char *base, struct strbuf *b)
+{
+    page_entry_backlinks(g, e, base, NULL, b);
+}
+
+void page_entry_backlinks(const struct glossary *g, const struct entry *e, const char *base,
+                          const struct backlinks *backlinks, struct strbuf *b)
 {
     char *title = malloc(strlen(e->name) + sizeof(" — Glossary"));
     if (title)
@@ -198,6 +282,7 @@ void page_entry(const struct glossary *g, const struct entry *e, const char *bas
         sb_puts(b, "</ul>\n</section>\n");
     }
     related(g, e, base, b);
+    backlinks_section(e, base, backlinks, b);
     if (e->nlinks) {
         section_start("links", "Links", b);
         sb_puts(b, "<ul class=\"briefing-links\">\n");
@@ -323,7 +408,48 @@ static void json_id_list(struct strbuf *b, const char *name, const struct glossa
     sb_puts(b, "]");
 }
 
+static void json_backlinks(struct strbuf *b, const struct entry *e, const char *base,
+                           const struct backlinks *bl)
+{
+    unsigned page = bl->page ? bl->page : 1;
+    if (bl->unavailable) {
+        sb_puts(b, ",\"backlinks\":null");
+    } else {
+        sb_puts(b, ",\"backlinks\":[");
+        for (size_t i = 0; i < bl->count; i++) {
+            const struct backlink *l = &bl->items[i];
+            sb_puts(b, i ? ",{" : "{");
+            json_field(b, "url", l->url, 0);
+            json_field(b, "title", l->title, 1);
+            time_t t = (time_t)l->date;
+            struct tm tm;
+            if (l->date > 0 && gmtime_r(&t, &tm))
+                sb_printf(b, ",\"date\":\"%04d-%02d-%02dT%02d:%02d:%02dZ\"}", tm.tm_year + 1900,
+                          tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec);
+            else
+                sb_puts(b, ",\"date\":null}");
+        }
+        sb_puts(b, "]");
+    }
+    sb_printf(b, ",\"backlinks_page\":%u,\"backlinks_next\":", page);
+    if (!bl->unavailable && bl->more) {
+        char *next = malloc(strlen(base) + strlen(e->id) + 32);
+        if (next)
+            sprintf(next, "%s%s.json?page=%u", base, e->id, page + 1);
+        sb_json(b, next ? next : "");
+        free(next);
+    } else {
+        sb_puts(b, "null");
+    }
+}
+
 void json_entry(const struct glossary *g, const struct entry *e, const char *base, struct strbuf *b)
+{
+    json_entry_backlinks(g, e, base, NULL, b);
+}
+
+void json_entry_backlinks(const struct glossary *g, const struct entry *e, const char *base,
+                          const struct backlinks *backlinks, struct strbuf *b)
 {
     sb_puts(b, "{");
     json_summary_fields(b, e, base);
@@ -357,7 +483,10 @@ void json_entry(const struct glossary *g, const struct entry *e, const char *bas
         json_field(b, "text", e->links[i].text, 1);
         sb_puts(b, "}");
     }
-    sb_puts(b, "]}\n");
+    sb_puts(b, "]");
+    if (backlinks)
+        json_backlinks(b, e, base, backlinks);
+    sb_puts(b, "}\n");
 }
 
 void json_index(const struct glossary *g, const char *base, struct strbuf *b)

@@ -110,6 +110,14 @@ static void end_attribute_name(struct html_tokenizer *t)
         slot = ATTR_ID;
     else if (t->capture_scope && attribute_named(t, "class"))
         slot = ATTR_CLASS;
+    else if (t->capture_date && attribute_named(t, "property"))
+        slot = ATTR_PROPERTY;
+    else if (t->capture_date && attribute_named(t, "name"))
+        slot = ATTR_NAME;
+    else if (t->capture_date && attribute_named(t, "content"))
+        slot = ATTR_CONTENT;
+    else if (t->capture_date && attribute_named(t, "datetime"))
+        slot = ATTR_DATETIME;
     if (slot != ATTR_COUNT && t->tag.attr[slot].present)
         slot = ATTR_COUNT;
     t->attr_slot = slot;

@@ -10,7 +10,12 @@
 #define TAG_NAME_KEEP 15          /* longer names are known by hash only */
 #define ATTR_VALUE_KEEP 1024      /* longer values are marked truncated */
 
-enum tag_attribute { ATTR_DATA_BRIEFING, ATTR_ID, ATTR_CLASS, ATTR_COUNT };
+enum tag_attribute {
+    ATTR_DATA_BRIEFING, ATTR_ID, ATTR_CLASS,
+    /* Kept while capture_date is set: where a page says its date. */
+    ATTR_PROPERTY, ATTR_NAME, ATTR_CONTENT, ATTR_DATETIME,
+    ATTR_COUNT
+};
 
 struct tag_attribute_value {
     char raw[ATTR_VALUE_KEEP];   /* as written, references not decoded */
@@ -47,6 +52,8 @@ struct html_tokenizer {
     uint64_t lt_offset;          /* of a '<' not yet known to be markup */
     int foreign;                 /* set by the caller: inside svg or math */
     int capture_scope;           /* set by the caller: keep id and class */
+    int capture_date;            /* set by the caller: keep property, name,
+                                  * content and datetime */
     struct html_tag tag;
     char attr_name[16];
     size_t attr_name_len;

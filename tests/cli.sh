@@ -128,7 +128,8 @@ list_links() {
 cat >"$T/usage" <<'EOF'
 usage: briefing annotate -g GLOSSARY [--mentions first|all] [--max-links N]
                          [--types T,...] [--skip E,...] [--scope S,...]
-                         [--link-base URL] [FILE|-]
+                         [--link-base URL] [--date DAY] [--page-date SOURCES]
+                         [--today DAY] [FILE|-]
        briefing check [--forms] GLOSSARY
        briefing lint [--json] [--max-summary N] GLOSSARY [PAGE...]
 
@@ -145,6 +146,11 @@ annotate  writes FILE (or standard input) to standard output with each
   --scope S,...         only inside elements matching these selectors
                         (article, .story-body, #content, main.article)
   --link-base URL       where entry pages live (default /glossary/)
+  --date DAY            the page's date (YYYY-MM-DD) when it gives none, as
+                        the module takes Last-Modified: dated aliases follow it
+  --page-date SOURCES   where the date is read, first found first: meta, time,
+                        last-modified (--date), or none (default: all three)
+  --today DAY           the date a page without one is read as (default: today)
 check     validates GLOSSARY and prints its entries per type and patterns.
   --forms               and the case forms made for inflect="ru-person",
                         a line each: ID: NAME -> FORM, FORM, ...
@@ -197,6 +203,13 @@ expect_usage "--scope with a combinator: exit 2" \
     '"article > p" is not a simple selector (tag, .class, #id, tag.class, tag#id, .a.b, *)'
 run "$B" annotate -g "$G" "$P" extra.html
 expect_usage "an extra positional file: exit 2" "annotate reads one file, not 'extra.html' too"
+run "$B" annotate -g "$G" --date 2019-02-30 "$P"
+expect_usage "--date 2019-02-30: exit 2" "--date takes a day as YYYY-MM-DD, not '2019-02-30'"
+run "$B" annotate -g "$G" --today 20190320 "$P"
+expect_usage "--today 20190320: exit 2" "--today takes a day as YYYY-MM-DD, not '20190320'"
+run "$B" annotate -g "$G" --page-date meta,mtime "$P"
+expect_usage "--page-date meta,mtime: exit 2" \
+    "--page-date: \"mtime\" is no page date source (meta, time, last-modified or none)"
 run "$B" check
 expect_usage "check without a file: exit 2" "check takes one glossary file"
 run "$B" check "$G" "$G"
@@ -224,16 +237,16 @@ fi
 
 cat >"$T/want-summary" <<EOF
 $G: valid
-entries: 17
-  person        3
+entries: 18
+  person        4
   organization  4
   agreement     3
   place         6
   term          1
-patterns: 77
+patterns: 80
 EOF
 run "$B" check "$G"
-expect "check data/glossary.xml: the summary (17 entries, 3/4/3/6/1, 77 patterns)" \
+expect "check data/glossary.xml: the summary (18 entries, 4/4/3/6/1, 80 patterns)" \
     0 "$T/want-summary" "$T/empty"
 
 # The expected counts, worked out from the file itself (name + aliases, and
@@ -245,7 +258,8 @@ counts=$(perl -0777 -ne '
     my $p = () = /<(?:name|alias)\b/g;
     my $i = () = /<(?:name|alias)\b[^>]*\binflect="ru-person"/g;
     print join(" ", $e, map({ $t{$_} // 0 } qw(person organization agreement place term)), $p, $i)' "$G")
-if [ "$counts" = "17 3 4 3 6 1 65 3" ]; then
+# patterns: 69 + 3 * 4 - 1, the two dated "Kazakh President" aliases being one.
+if [ "$counts" = "18 4 4 3 6 1 69 3" ]; then
     pass "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>, 3 inflected)"
 else
     fail "the pinned summary agrees with data/glossary.xml (entries, types, <name>+<alias>, 3 inflected)" \
@@ -755,6 +769,56 @@ if [ "$errok" -eq 1 ] && [ "$(wc -c <"$T/out")" -eq 10 ] && ! grep -q Sanitizer 
 else
     fail "annotate into a closed pipe: no crash" "exit status $rc, stderr: $(head -c 300 "$T/err" | tr '\n' '|')"
 fi
+
+# ---------------------------------------------------------------------------
+# Dated aliases: the page's date (meta, time, --date, else --today) picks
+
+cat >"$T/dated.xml" <<'EOF'
+<glossary xmlns="urn:briefing:glossary:1">
+ <entry id="nazarbayev" type="person"><name>Nursultan Nazarbayev</name>
+  <alias until="2019-03-19">Kazakh President</alias></entry>
+ <entry id="tokayev" type="person"><name>Kassym-Jomart Tokayev</name>
+  <alias from="2019-03-20">Kazakh President</alias></entry>
+</glossary>
+EOF
+printf '<p>The Kazakh President spoke.</p>\n' >"$T/undated.html"
+printf '<head><meta property="article:published_time" content="2019-03-01T10:00:00Z"></head>\n<p>The Kazakh President spoke.</p>\n' >"$T/dated.html"
+dated_case() {  # NAME WANT FILE ARGS...
+    name=$1 want=$2 file=$3
+    shift 3
+    run "$B" annotate -g "$T/dated.xml" "$@" "$file"
+    got=$(list_links "$T/out")
+    if [ "$rc" -eq 0 ] && [ ! -s "$T/err" ] && [ "$got" = "$want" ]; then
+        pass "$name"
+    else
+        fail "$name" "exit status $rc, links: $got, expected: $want" "stderr: $(tr '\n' '|' <"$T/err")"
+    fi
+}
+dated_case "dated alias: no date, --today 2024-01-01 means tokayev" \
+    "1:tokayev:Kazakh President" "$T/undated.html" --today 2024-01-01
+dated_case "dated alias: --today 2019-03-19 means nazarbayev" \
+    "1:nazarbayev:Kazakh President" "$T/undated.html" --today 2019-03-19
+dated_case "dated alias: --date (Last-Modified) 2010-01-01 means nazarbayev" \
+    "1:nazarbayev:Kazakh President" "$T/undated.html" --date 2010-01-01 --today 2024-01-01
+dated_case "dated alias: the page's meta date wins over --date" \
+    "2:nazarbayev:Kazakh President" "$T/dated.html" --date 2024-01-01
+dated_case "dated alias: --page-date last-modified,meta puts --date first" \
+    "2:tokayev:Kazakh President" "$T/dated.html" --date 2024-01-01 --page-date last-modified,meta
+dated_case "dated alias: --page-date none reads every page as today" \
+    "2:tokayev:Kazakh President" "$T/dated.html" --page-date none --today 2024-01-01
+
+cat >"$T/dated-bad.xml" <<'EOF'
+<glossary xmlns="urn:briefing:glossary:1">
+ <entry id="nazarbayev" type="person"><name>Nursultan Nazarbayev</name>
+  <alias until="2019-03-20">Kazakh President</alias></entry>
+ <entry id="tokayev" type="person"><name>Kassym-Jomart Tokayev</name>
+  <alias from="2019-03-20">Kazakh President</alias></entry>
+</glossary>
+EOF
+(cd "$T" && "$B" check dated-bad.xml >"$T/out" 2>"$T/err" </dev/null)
+rc=$?
+expect_invalid "check: dated aliases on overlapping days are duplicates" \
+    'dated-bad.xml:5:3: pattern "Kazakh President" of entry "tokayev" is already a pattern of entry "nazarbayev"'
 
 echo "cli: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -21,7 +21,8 @@ apt-get install -y -qq --no-install-recommends \
     apache2 apache2-dev curl python3 python3-pytest \
     chromium fonts-dejavu-core \
     clang libclang-rt-14-dev wrk gnuplot-nox time strace \
-    debhelper dpkg-dev >/dev/null
+    debhelper dpkg-dev \
+    libaprutil1-dbd-sqlite3 libaprutil1-dbd-pgsql postgresql >/dev/null
 # The browser tests drive Chromium with playwright-core from the npm registry,
 # and run the Nu HTML Checker (vnu-jar), which needs Java.
 command -v npm >/dev/null || apt-get install -y -qq --no-install-recommends nodejs npm >/dev/null

@@ -625,5 +625,28 @@ else
     fail "the demo: --json says what the text says"
 fi
 
+# ---------------------------------------------------------------------------
+# Dated aliases: a shared text on days apart is no "contained"; a mention
+# counts for the entry the page's date picks.
+
+cat >"$T/dated.xml" <<'EOF'
+<glossary xmlns="urn:briefing:glossary:1">
+ <entry id="nazarbayev" type="person"><name>Nursultan Nazarbayev</name>
+  <summary>First President of Kazakhstan.</summary>
+  <alias until="2019-03-19">Kazakh President</alias></entry>
+ <entry id="tokayev" type="person"><name>Kassym-Jomart Tokayev</name>
+  <summary>President of Kazakhstan.</summary>
+  <alias from="2019-03-20">Kazakh President</alias></entry>
+</glossary>
+EOF
+printf '<html><head><meta property="article:published_time" content="2019-03-01"></head><body>\n<p>The Kazakh President met Nursultan Nazarbayev and Kassym-Jomart Tokayev.</p></body></html>\n' >"$T/dated-2019.html"
+lint dated.xml
+expect "dated aliases on days apart: no contained warning" 0 "$T/empty" "$T/empty"
+cat >"$T/want" <<'EOF'
+dated.xml:7:3: warning: never-matched: alias "Kazakh President" never matched in the page given [entry tokayev]
+EOF
+lint dated.xml dated-2019.html
+expect_out "dated aliases: a page of 2019-03-01 means nazarbayev, so tokayev's alias never matched"
+
 echo "lint: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

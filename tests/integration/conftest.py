@@ -20,5 +20,12 @@ def make_httpd():
         return h
 
     yield make
+    # Every server is stopped even when one of them reports sanitizer errors.
+    errors = []
     for h in servers:
-        h.cleanup()
+        try:
+            h.cleanup()
+        except AssertionError as e:
+            errors.append(str(e))
+    if errors:
+        pytest.fail("\n".join(errors), pytrace=False)

@@ -1,7 +1,24 @@
 """A real Apache httpd for the integration tests: its own ServerRoot in a
-temp dir, a free port on 127.0.0.1, the chosen MPM, stopped at the end."""
+temp dir, a free port on 127.0.0.1, the chosen MPM, stopped at the end.
+
+Two environment variables run the same tests against another build:
+
+  BRIEFING_MODULE=PATH          the module to load (default build/mod_briefing.so)
+  BRIEFING_HTTPD_WRAPPER=CMD    a command that runs apache2 (the words of CMD,
+                                then apache2 and its arguments), e.g.
+                                tests/integration/asan-httpd.sh or
+                                tests/integration/valgrind-httpd.sh.  It gets
+                                BRIEFING_SANITIZER_DIR, a directory every
+                                process may write its reports to.
+
+Whatever the build, a server's cleanup() fails when its error log or that
+directory holds a sanitizer or valgrind error report, or when the error log
+says that a child died of a signal (a crash)."""
+import glob
 import http.client
 import os
+import re
+import shlex
 import shutil
 import signal
 import socket
@@ -10,8 +27,18 @@ import tempfile
 import time
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-MODULE = os.path.join(REPO, "build", "mod_briefing.so")
+MODULE = os.environ.get("BRIEFING_MODULE") or os.path.join(REPO, "build", "mod_briefing.so")
 APACHE = "/usr/sbin/apache2"
+WRAPPER = shlex.split(os.environ.get("BRIEFING_HTTPD_WRAPPER", ""))
+# Start-up and shutdown take much longer under valgrind or ASan.
+SLOW = 10 if WRAPPER else 1
+
+# What a sanitizer or valgrind writes when it found an error, and what the
+# parent logs (core:notice) when a child died of a signal such as SIGSEGV.
+REPORT = re.compile(r"ERROR: (AddressSanitizer|LeakSanitizer|ThreadSanitizer)|runtime error:|"
+                    r"ERROR SUMMARY: [1-9]|==\d+== (Invalid (read|write|free)|Conditional jump"
+                    r"|Use of uninitialised|Syscall param|Mismatched free|Source and destination"
+                    r"|Process terminating)|AH0005[12]: child pid \d+ exit signal")
 MODULES_DIR = "/usr/lib/apache2/modules"
 
 BASE_MODULES = ["authz_core", "mime", "dir", "alias", "headers", "deflate",
@@ -68,7 +95,7 @@ class Httpd:
             f"Listen 127.0.0.1:{self.port}",
             f"PidFile {self.path('run', 'httpd.pid')}",
             f"ErrorLog {self.path('logs', 'error.log')}",
-            "LogLevel warn briefing:debug",
+            "LogLevel warn core:notice briefing:debug",   # core:notice: crashed children
             f"LoadModule mpm_{self.mpm}_module {MODULES_DIR}/mod_mpm_{self.mpm}.so",
         ]
         for m in self.modules:
@@ -96,17 +123,27 @@ class Httpd:
     def write_config(self):
         return self.write("httpd.conf", self.config())
 
+    def apache(self, *args, **kw):
+        """Runs apache2 (under BRIEFING_HTTPD_WRAPPER when set)."""
+        env = None
+        if WRAPPER:
+            reports = self.path("sanitizer")
+            os.makedirs(reports, exist_ok=True)
+            os.chmod(reports, 0o1777)        # the children run as www-data
+            env = dict(os.environ, BRIEFING_SANITIZER_DIR=reports)
+        return subprocess.run(WRAPPER + [APACHE] + list(args), env=env, **kw)
+
     def configtest(self):
         conf = self.write_config()
-        return subprocess.run([APACHE, "-t", "-f", conf], capture_output=True, text=True)
+        return self.apache("-t", "-f", conf, capture_output=True, text=True)
 
     def start(self):
         conf = self.write_config()
-        r = subprocess.run([APACHE, "-f", conf, "-k", "start"], capture_output=True, text=True)
+        r = self.apache("-f", conf, "-k", "start", capture_output=True, text=True)
         if r.returncode != 0:
             raise RuntimeError("httpd did not start: " + r.stdout + r.stderr + self.error_log())
         self.started = True
-        deadline = time.time() + 10
+        deadline = time.time() + 10 * SLOW
         while time.time() < deadline:
             try:
                 with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
@@ -140,8 +177,8 @@ class Httpd:
         return [line for line in self.error_log().splitlines() if needle in line]
 
     def graceful(self):
-        subprocess.run([APACHE, "-f", self.path("httpd.conf"), "-k", "graceful"], check=True,
-                       capture_output=True)
+        self.apache("-f", self.path("httpd.conf"), "-k", "graceful", check=True,
+                    capture_output=True)
 
     def stop(self):
         if not self.started:
@@ -150,8 +187,7 @@ class Httpd:
             pid = self.wait_pid(timeout=5)
         except (OSError, ValueError):
             pid = None
-        r = subprocess.run([APACHE, "-f", self.path("httpd.conf"), "-k", "stop"],
-                           capture_output=True)
+        r = self.apache("-f", self.path("httpd.conf"), "-k", "stop", capture_output=True)
         if r.returncode != 0 and pid:
             # `-k stop` processes the configuration before it signals, and
             # refuses when it no longer does (say a glossary left broken on
@@ -160,7 +196,7 @@ class Httpd:
                 os.kill(pid, signal.SIGTERM)
             except OSError:
                 pass
-        deadline = time.time() + 10
+        deadline = time.time() + 10 * SLOW
         while pid and time.time() < deadline:
             try:
                 os.kill(pid, 0)
@@ -183,7 +219,26 @@ class Httpd:
 
     def cleanup(self):
         self.stop()
+        reports = self.sanitizer_reports()
         shutil.rmtree(self.root, ignore_errors=True)
+        if reports:
+            raise AssertionError("sanitizer or valgrind errors in httpd (%s):\n%s" % (
+                self.root, "\n".join("== %s ==\n%s" % (name, text[:20000])
+                                     for name, text in reports)))
+
+    def sanitizer_reports(self):
+        """[(file, text)] of the error log and report files that hold an
+        error report of ASan, UBSan or valgrind."""
+        found = []
+        for name in [self.path("logs", "error.log")] + sorted(glob.glob(self.path("sanitizer", "*"))):
+            try:
+                with open(name, errors="replace") as f:
+                    text = f.read()
+            except OSError:
+                continue
+            if REPORT.search(text):
+                found.append((name, text))
+        return found
 
     def error_log(self):
         try:

@@ -134,7 +134,7 @@ def test_index(site):
     structure(r.body)
     text = r.body.decode()
     assert "<title>Glossary</title>" in text
-    assert '<p class="briefing-total">17 entries</p>' in text
+    assert '<p class="briefing-total">18 entries</p>' in text
     assert '<label for="briefing-q">Filter entries</label>' in text
     assert sorted(listed(r.body)) == sorted(IDS)
     # Groups in type order, each A–Z.
@@ -205,7 +205,7 @@ def test_index_json_is_a_to_z(site):
     r = site.get("/glossary/index.json")
     assert r.status == 200 and r.header("content-type") == "application/json"
     data = json.loads(r.body)
-    assert data["count"] == len(IDS) == len(data["entries"]) == 17
+    assert data["count"] == len(IDS) == len(data["entries"]) == 18
     assert data["version"] == VERSION
     names = [e["name"] for e in data["entries"]]
     assert names == sorted(names, key=lambda n: n.casefold())

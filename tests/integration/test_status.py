@@ -69,8 +69,8 @@ def test_the_status_counts_what_the_filter_did(make_httpd):
     # The version is the one the annotated pages' ETags carry.
     (etag,) = etags
     assert etag.endswith('-b%s"' % g["version"])
-    assert g["entries"] == {"person": 3, "organization": 4, "agreement": 3, "place": 6,
-                            "term": 1, "total": 17}
+    assert g["entries"] == {"person": 4, "organization": 4, "agreement": 3, "place": 6,
+                            "term": 1, "total": 18}
     checked = patterns_by_type()
     assert "patterns: %d" % g["patterns"]["total"] in checked
     assert g["last_reload_error"] is None
@@ -93,7 +93,7 @@ def test_the_html_page(make_httpd):
     assert "<tr><th scope=\"row\">Glossary</th><td>%s</td></tr>" % h.path("glossary.xml") in body
     assert "<tr><th scope=\"row\">Responses annotated</th><td>1</td></tr>" in body
     assert "<tr><th scope=\"row\">Links inserted</th><td>17</td></tr>" in body
-    assert ("<tr><th scope=\"row\">Entries</th><td>17 (person 3, organization 4, agreement 3, "
+    assert ("<tr><th scope=\"row\">Entries</th><td>18 (person 4, organization 4, agreement 3, "
             "place 6, term 1)</td></tr>") in body
     assert h.get("/briefing-status", method="POST", body=b"x").status == 405
 
@@ -123,7 +123,7 @@ def test_a_failed_reload_is_shown(make_httpd):
     assert re.fullmatch(re.escape(h.path("glossary.xml")) + r":\d+:\d+: .+", err["message"]), err
     assert "BR0102" in h.error_log()
     # The previous version still serves, and the status says which.
-    assert status(h)["servers"][0]["glossary"]["entries"]["total"] == 17
+    assert status(h)["servers"][0]["glossary"]["entries"]["total"] == 18
 
 
 def test_server_status_has_a_section(make_httpd):

@@ -551,6 +551,124 @@ static void nothing_held_once_nothing_can_be_linked(void **state)
                        (size_t[]){3, p1 + link + p2, p1 + link + p2 + strlen(parts[2])});
 }
 
+/* Dated aliases: the page's date picks the entry (docs/glossary.md). */
+static const char dated_xml[] =
+    "<glossary xmlns=\"urn:briefing:glossary:1\">\n"
+    " <entry id=\"nazarbayev\" type=\"person\"><name>Nursultan Nazarbayev</name>"
+    "<alias until=\"2019-03-19\">Kazakh President</alias></entry>\n"
+    " <entry id=\"tokayev\" type=\"person\"><name>Kassym-Jomart Tokayev</name>"
+    "<alias from=\"2019-03-20\">Kazakh President</alias></entry>\n"
+    " <entry id=\"kz\" type=\"place\"><name>Kazakhstan</name>"
+    "<alias from=\"1991-12-16\">KZ</alias></entry>\n"
+    "</glossary>\n";
+
+#define A_NAZ "<a class=\"briefing briefing-person\" href=\"/glossary/nazarbayev\" " \
+              "data-briefing-id=\"nazarbayev\" title=\"Nursultan Nazarbayev\">"
+#define A_TOK "<a class=\"briefing briefing-person\" href=\"/glossary/tokayev\" " \
+              "data-briefing-id=\"tokayev\" title=\"Kassym-Jomart Tokayev\">"
+#define A_KZ "<a class=\"briefing briefing-place\" href=\"/glossary/kz\" " \
+             "data-briefing-id=\"kz\" title=\"Kazakhstan\">"
+
+static int32_t day_of(const char *s)
+{
+    int32_t d;
+    assert_int_equal(glossary_parse_date(s, strlen(s), &d), 0);
+    return d;
+}
+
+static void dated_aliases_follow_the_page_date(void **state)
+{
+    (void)state;
+    struct glossary *saved = g;
+    g = load_glossary_text(dated_xml);
+    assert_non_null(g);
+    struct annotate_options o = {.mentions = MENTIONS_ALL, .today = day_of("2024-01-01")};
+    const char *body = "<p>Kazakh President and KZ.</p>";
+    char page[512], want[1024];
+#define DATED(head, a_kp, a_kz) \
+    (snprintf(page, sizeof(page), "<html><head>%s</head><body>%s", head, body), \
+     snprintf(want, sizeof(want), "<html><head>%s</head><body><p>%sKazakh President%s and %sKZ%s.</p>", \
+              head, a_kp, *a_kp ? END : "", a_kz, *a_kz ? END : ""))
+
+    /* No date: today's meaning. */
+    DATED("", A_TOK, A_KZ);
+    expect_with(o, page, want);
+    /* <meta property|name="article:published_time">: a date-time's day. */
+    DATED("<meta property=\"article:published_time\" content=\"2019-03-19T23:59:00+06:00\">", A_NAZ, A_KZ);
+    expect_with(o, page, want);
+    DATED("<META NAME='Article:Published_Time' CONTENT=' 2019-03-20'>", A_TOK, A_KZ);
+    expect_with(o, page, want);
+    /* A date before every range: the text means no entry. */
+    DATED("<meta property=\"article:published_time\" content=\"1990-05-01\">", A_NAZ, "");
+    expect_with(o, page, want);
+    /* <time datetime>, before the first text; meta first by default. */
+    DATED("<time datetime=\"2018-01-01\">", A_NAZ, A_KZ);
+    expect_with(o, page, want);
+    DATED("<time datetime=\"2023-01-01\"><meta property=\"article:published_time\" content=\"2018-01-01\">", A_NAZ, A_KZ);
+    expect_with(o, page, want);
+    /* Not a date: looked past. */
+    DATED("<meta property=\"article:published_time\" content=\"yesterday\"><time datetime=\"2018-01-01\">", A_NAZ, A_KZ);
+    expect_with(o, page, want);
+    /* The fallback (Last-Modified) comes after the page's own. */
+    o.last_modified = day_of("2010-06-01");
+    DATED("", A_NAZ, A_KZ);
+    expect_with(o, page, want);
+    DATED("<time datetime=\"2020-01-01\">", A_TOK, A_KZ);
+    expect_with(o, page, want);
+    /* Sources in another order, or fewer. */
+    memcpy(o.date_sources, (unsigned char[4]){DATE_SOURCE_LAST_MODIFIED, DATE_SOURCE_TIME, 0, 0}, 4);
+    expect_with(o, page, (DATED("<time datetime=\"2020-01-01\">", A_NAZ, A_KZ), want));
+    memcpy(o.date_sources, (unsigned char[4]){DATE_SOURCE_META, 0, 0, 0}, 4);
+    DATED("<time datetime=\"2018-01-01\">", A_TOK, A_KZ);
+    expect_with(o, page, want);
+    memcpy(o.date_sources, (unsigned char[4]){DATE_SOURCE_NONE, 0, 0, 0}, 4);
+    DATED("<meta property=\"article:published_time\" content=\"2018-01-01\">", A_TOK, A_KZ);
+    expect_with(o, page, want);
+    memset(o.date_sources, 0, 4);
+    o.last_modified = 0;
+
+    /* A date after annotated text is ignored: those links are out. */
+    expect_with(o, "<p>Kazakh President</p><time datetime=\"2018-01-01\">2018</time><p>Kazakh President</p>",
+                "<p>" A_TOK "Kazakh President" END "</p><time datetime=\"2018-01-01\">2018</time><p>"
+                A_TOK "Kazakh President" END "</p>");
+    /* ... but one after text that is not annotated (skipped) still counts. */
+    expect_with(o, "<h1>Kazakh President</h1><time datetime=\"2018-01-01\">x</time><p>Kazakh President</p>",
+                "<h1>Kazakh President</h1><time datetime=\"2018-01-01\">x</time><p>"
+                A_NAZ "Kazakh President" END "</p>");
+
+    /* The stats say what was used. */
+    struct annotate_config *c = config(o);
+    const char *p = "<meta property=\"article:published_time\" content=\"2018-01-01\"><p>Kazakh President";
+    struct output out = {0};
+    struct annotator *a = annotator_new(g, c, output_sink, &out);
+    assert_int_equal(annotator_write(a, p, strlen(p)), 0);
+    assert_int_equal(annotator_finish(a), 0);
+    assert_int_equal(annotator_stats(a)->date, day_of("2018-01-01"));
+    assert_int_equal(annotator_stats(a)->date_source, DATE_SOURCE_META);
+    assert_int_equal(annotator_stats(a)->links, 1);
+    annotator_free(a);
+    free(out.data);
+    annotate_config_free(c);
+
+    /* The type filter applies to the entry meant. */
+    o.type_mask = 1u << ENTRY_PLACE;
+    expect_with(o, "<p>Kazakh President, KZ</p>", "<p>Kazakh President, " A_KZ "KZ" END "</p>");
+
+    unsigned char src[4];
+    char err[128];
+    assert_int_equal(annotate_parse_date_sources("time, Last-Modified", src, err, sizeof(err)), 0);
+    assert_memory_equal(src, ((unsigned char[4]){DATE_SOURCE_TIME, DATE_SOURCE_LAST_MODIFIED, 0, 0}), 4);
+    assert_int_equal(annotate_parse_date_sources("meta mtime", src, err, sizeof(err)), -1);
+    assert_string_equal(err, "\"mtime\" is no page date source (meta, time, last-modified or none)");
+    assert_int_equal(annotate_parse_date_sources("meta none", src, err, sizeof(err)), -1);
+    assert_string_equal(err, "\"none\" goes alone");
+    assert_int_equal(annotate_parse_date_sources("time time", src, err, sizeof(err)), -1);
+    assert_string_equal(err, "\"time\" is named twice");
+#undef DATED
+    glossary_free(g);
+    g = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -586,6 +704,7 @@ int main(void)
         cmocka_unit_test(pages_in_single_byte_charsets),
         cmocka_unit_test(overlong_references_are_text),
         cmocka_unit_test(memory_stays_bounded),
+        cmocka_unit_test(dated_aliases_follow_the_page_date),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -105,28 +105,29 @@ static void shipped_glossary_loads(void **state)
     struct glossary *g = glossary_load_file(GLOSSARY_PATH, err, sizeof(err));
     if (!g)
         fail_msg("%s", err);
-    assert_int_equal(g->nentries, 17);
-    assert_int_equal(g->count_by_type[ENTRY_PERSON], 3);
+    assert_int_equal(g->nentries, 18);
+    assert_int_equal(g->count_by_type[ENTRY_PERSON], 4);
     assert_int_equal(g->count_by_type[ENTRY_ORGANIZATION], 4);
     assert_int_equal(g->count_by_type[ENTRY_AGREEMENT], 3);
     assert_int_equal(g->count_by_type[ENTRY_PLACE], 6);
     assert_int_equal(g->count_by_type[ENTRY_TERM], 1);
-    /* 17 names and 48 aliases, and 4 case forms of each of the three
-     * Russian aliases with inflect="ru-person". */
-    assert_int_equal(g->npatterns, 65 + 3 * 4);
+    /* 18 names and 51 aliases, and 4 case forms of each of the three
+     * Russian aliases with inflect="ru-person"; the two dated "Kazakh
+     * President" aliases are one pattern. */
+    assert_int_equal(g->npatterns, 69 - 1 + 3 * 4);
     assert_non_null(g->matcher);
     assert_string_equal(g->path, GLOSSARY_PATH);
     assert_true(glossary_memory(g) > 0);
 
     /* Entries stay in file order; every id is found. */
     static const char *const ids[] = {
-        "lukashenko", "nazarbayev", "kobyakov", "eeu", "un",
+        "lukashenko", "nazarbayev", "tokayev", "kobyakov", "eeu", "un",
         "supreme-eurasian-economic-council", "intergovernmental-commission",
         "decade-programme", "outer-space-agreement",
         "communications-infrastructure-agreement", "manifesto-world-21st-century",
         "belarus", "kazakhstan", "russia", "ukraine", "astana", "gomel",
     };
-    for (size_t i = 0; i < 17; i++) {
+    for (size_t i = 0; i < 18; i++) {
         assert_string_equal(g->entries[i].id, ids[i]);
         assert_ptr_equal(find(g, ids[i]), &g->entries[i]);
     }
@@ -974,6 +975,94 @@ static void html_escape_output(void **state)
     assert_int_equal(out[24], '#');
 }
 
+/* Dated aliases: entries share a text on days apart; the page's date
+ * picks (glossary_resolve). */
+#define NAZ "<entry id=\"nazarbayev\" type=\"person\"><name>Nursultan Nazarbayev</name>\n" \
+            " <alias until=\"2019-03-19\">Kazakh President</alias></entry>\n"
+#define TOK_FROM(d) "<entry id=\"tokayev\" type=\"person\"><name>Kassym-Jomart Tokayev</name>\n" \
+                    " <alias from=\"" d "\">Kazakh President</alias></entry>\n"
+
+static void dated_aliases(void **state)
+{
+    (void)state;
+    int32_t d19, d20, d18;
+    assert_int_equal(glossary_parse_date("2019-03-19", 10, &d19), 0);
+    assert_int_equal(glossary_parse_date("2019-03-20T08:00:00+06:00", 25, &d20), 0);
+    assert_int_equal(glossary_parse_date("2019-03-18 x", 12, &d18), 0);
+    assert_int_equal(d20, d19 + 1);
+    assert_int_equal(d19, 17974);
+    int32_t day;
+    assert_int_equal(glossary_parse_date("1970-01-01", 10, &day), 0);
+    assert_int_equal(day, 0);
+    assert_int_equal(glossary_parse_date("2000-02-29", 10, &day), 0);
+    assert_int_equal(glossary_parse_date("1900-02-29", 10, &day), -1);
+    assert_int_equal(glossary_parse_date("2019-03-201", 11, &day), -1);
+    assert_int_equal(glossary_parse_date("2019-13-01", 10, &day), -1);
+    assert_int_equal(glossary_parse_date("2019-03-2", 9, &day), -1);
+    char out[11];
+    glossary_format_date(d20, out);
+    assert_string_equal(out, "2019-03-20");
+
+    struct glossary *g = accepted(HEAD NAZ TOK_FROM("2019-03-20") TAIL);
+    assert_non_null(g);
+    /* One automaton pattern for the shared text. */
+    assert_int_equal(g->npatterns, 3);
+    assert_int_equal(g->ndated, 1);
+    uint32_t naz = (uint32_t)(find(g, "nazarbayev") - g->entries);
+    uint32_t tok = (uint32_t)(find(g, "tokayev") - g->entries);
+    uint32_t dated = UINT32_MAX;
+    for (size_t i = 0; i < g->matcher->npatterns; i++)
+        if (g->matcher->patterns[i].entry & GLOSSARY_DATED)
+            dated = g->matcher->patterns[i].entry;
+    assert_int_equal(dated, GLOSSARY_DATED);
+    assert_int_equal(glossary_resolve(g, dated, d19), naz);
+    assert_int_equal(glossary_resolve(g, dated, d20), tok);
+    assert_int_equal(glossary_resolve(g, dated, 0), naz);
+    assert_int_equal(glossary_resolve(g, naz, d20), naz);
+    assert_int_equal(find(g, "tokayev")->aliases[0].from, d20);
+    assert_int_equal(find(g, "tokayev")->aliases[0].until, GLOSSARY_DAY_MAX);
+    assert_int_equal(find(g, "nazarbayev")->aliases[0].from, GLOSSARY_DAY_MIN);
+    glossary_free(g);
+
+    /* A gap: on the days between, the text means no entry. */
+    g = accepted(HEAD NAZ TOK_FROM("2019-03-21") TAIL);
+    assert_int_equal(glossary_resolve(g, GLOSSARY_DATED, d20), UINT32_MAX);
+    glossary_free(g);
+    /* A dated alias alone is dated too. */
+    g = accepted(HEAD TOK_FROM("2019-03-20") TAIL);
+    assert_int_equal(glossary_resolve(g, GLOSSARY_DATED, d19), UINT32_MAX);
+    assert_int_equal(glossary_resolve(g, GLOSSARY_DATED, d20), 0);
+    glossary_free(g);
+
+    /* Overlapping days (both include 2019-03-19), or an undated one: the
+     * duplicate error. */
+    rejected(HEAD NAZ TOK_FROM("2019-03-19") TAIL,
+             "test.xml:5:2: pattern \"Kazakh President\" of entry \"tokayev\" is already a pattern of entry \"nazarbayev\"");
+    rejected(HEAD NAZ "<entry id=\"tokayev\" type=\"person\"><name>Kassym-Jomart Tokayev</name>\n"
+             " <alias>Kazakh President</alias></entry>\n" TAIL,
+             "test.xml:5:2: pattern \"Kazakh President\" of entry \"tokayev\" is already a pattern of entry \"nazarbayev\"");
+    rejected(HEAD NAZ TOK_FROM("2019-03-20")
+             "<entry id=\"x\" type=\"term\"><name>X</name>\n <alias from=\"1990-01-01\" until=\"2020-01-01\">Kazakh President</alias></entry>\n" TAIL,
+             "test.xml:7:2: pattern \"Kazakh President\" of entry \"x\" is already a pattern of entry \"tokayev\"");
+    rejected(HEAD NAZ "<entry id=\"tokayev\" type=\"person\"><name>Kassym-Jomart Tokayev</name>\n"
+             " <alias from=\"2019-03-20\" case=\"insensitive\">Kazakh President</alias></entry>\n" TAIL,
+             "test.xml:5:2: pattern \"kazakh president\" of entry \"tokayev\" shares a dated pattern of entry "
+             "\"nazarbayev\" but is written differently; dated patterns that share a text must be "
+             "written alike, with the same case=");
+    /* Dates that are not YYYY-MM-DD days. */
+    rejected(HEAD NAZ TOK_FROM("2019-3-20") TAIL,
+             "test.xml:5:2: alias from=\"2019-3-20\" is not a date: YYYY-MM-DD, as in 2019-03-20");
+    rejected(HEAD NAZ TOK_FROM("2019-02-30") TAIL,
+             "test.xml:5:2: alias from=\"2019-02-30\" is not a date: YYYY-MM-DD, as in 2019-03-20");
+    rejected(HEAD NAZ TOK_FROM("2019-03-20Z") TAIL,
+             "test.xml:5:2: alias from=\"2019-03-20Z\" is not a date: YYYY-MM-DD, as in 2019-03-20");
+    rejected(HEAD "<entry id=\"x\" type=\"term\"><name>X</name>\n <alias from=\"2020-01-01\" until=\"2019-01-01\">Y</alias></entry>\n" TAIL,
+             "test.xml:3:2: alias from= is after its until=: it would mean this entry on no day");
+    /* Not on names. */
+    rejected(HEAD "<entry id=\"x\" type=\"term\"><name from=\"2020-01-01\">X</name></entry>\n" TAIL,
+             rejection(HEAD "<entry id=\"x\" type=\"term\"><name from=\"2020-01-01\">X</name></entry>\n" TAIL));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1009,6 +1098,7 @@ int main(void)
         cmocka_unit_test(html_escape_output),
         cmocka_unit_test(inflected_aliases),
         cmocka_unit_test(inflected_alias_errors),
+        cmocka_unit_test(dated_aliases),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
