@@ -1100,6 +1100,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->sink_ctx = sink_ctx;
     a->mode = c->sniff_charset ? MODE_SNIFF : c->pass_charset ? MODE_PASS : MODE_ANNOTATE;
     a->table = c->table;
+    a->stats.charset = a->table ? a->table->name : NULL;
     a->stats.passed_through = c->pass_charset;
     tokenizer_init(&a->tok, &handler, a);
     a->tok.capture_scope = c->nscope > 0;
@@ -1199,6 +1200,7 @@ static int sniff(struct annotator *a, const unsigned char **p, size_t *n, int fo
         a->mode = MODE_PASS;
         a->stats.passed_through = 1;
     }
+    a->stats.charset = a->table ? a->table->name : NULL;
     /* Read the bytes held so far as if they came now. */
     size_t len = held(a);
     unsigned char *first = malloc(len ? len : 1);

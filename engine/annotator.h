@@ -72,6 +72,7 @@ struct annotate_stats {
     unsigned links;              /* links inserted */
     unsigned mentions;           /* mentions found, linked or not */
     int passed_through;          /* the page was left alone (charset) */
+    const char *charset;         /* the single-byte charset read; NULL: UTF-8 */
     int32_t date;                /* the page's date as used, once text came */
     int date_source;             /* enum date_source it came from; END: today */
 };
