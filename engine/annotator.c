@@ -410,10 +410,18 @@ static int32_t page_date(struct annotator *a)
     return a->stats.date;
 }
 
+static int nothing_left_to_link(const struct annotator *a)
+{
+    return (a->c->max_links && a->stats.links >= a->c->max_links) ||
+           (a->c->mentions == MENTIONS_FIRST && a->stats.links >= a->linkable);
+}
+
+/* Mentions after the one that exhausts the links are neither linked nor
+ * counted, however the page was split. */
 static void put_mentions(struct annotator *a)
 {
     static const char class_open[] = "<a class=\"briefing briefing-";
-    for (size_t i = 0; i < a->match.ndone; i++) {
+    for (size_t i = 0; i < a->match.ndone && !a->exhausted; i++) {
         const struct mention *m0 = &a->match.done[i];
         a->stats.mentions++;
         uint32_t entry = glossary_resolve(a->g, m0->entry, page_date(a));
@@ -438,10 +446,9 @@ static void put_mentions(struct annotator *a)
         put(a, "</a>", 4);
         a->linked[m->entry / 8] |= (unsigned char)(1u << (m->entry % 8));
         a->stats.links++;
+        a->exhausted = nothing_left_to_link(a);
     }
     a->match.ndone = 0;
-    a->exhausted = (a->c->max_links && a->stats.links >= a->c->max_links) ||
-                   (a->c->mentions == MENTIONS_FIRST && a->stats.links >= a->linkable);
 }
 
 /* The first input byte that something still undecided may need. */
