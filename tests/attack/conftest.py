@@ -1,6 +1,7 @@
 """Shared helpers for the attack suite (tests/attack): the paths, a runner
 that measures the peak memory of one bin/briefing process, and the httpd
 fixture built on the integration harness (tests/integration/httpd.py)."""
+import importlib.util
 import os
 import subprocess
 import sys
@@ -86,27 +87,13 @@ def baseline_rss_kb():
         return r.maxrss_kb
 
 
-@pytest.fixture
-def make_httpd():
-    """Builds servers for a test and stops every one of them at the end
-    (none is left running: the harness kills a parent's process group if
-    `-k stop` does not end it)."""
-    servers = []
-
-    def make(conf, mpm="event", modules=()):
-        h = Httpd(conf, mpm=mpm, modules=modules)
-        servers.append(h)
-        return h
-
-    yield make
-    errors = []
-    for h in servers:
-        try:
-            h.cleanup()
-        except AssertionError as e:
-            errors.append(str(e))
-    if errors:
-        pytest.fail("\n".join(errors), pytrace=False)
+# The integration suite's fixture, under the same name: servers built by a
+# test are stopped at its end, and a sanitizer report fails it.
+_integration = importlib.util.spec_from_file_location(
+    "integration_conftest", os.path.join(REPO, "tests", "integration", "conftest.py"))
+_module = importlib.util.module_from_spec(_integration)
+_integration.loader.exec_module(_module)
+make_httpd = _module.make_httpd
 
 
 @pytest.fixture
