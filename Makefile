@@ -11,6 +11,10 @@
 #   make test-unit    the unit tests only (fast)
 #   make test-attack  hostile glossaries and pages (tests/attack/)
 #   make test-lint    briefing lint (tests/lint.sh)
+#   make test-soak    the server under load while the glossary changes, graceful
+#                     restarts, clients that hang up (tests/integration/soak.mk)
+#   make test-integration-asan / -valgrind   the integration suite against the
+#                     module built with ASan+UBSan / a smoke set under valgrind
 #   make test-asan    the suite built with -fsanitize=address,undefined
 #   make valgrind     bin/briefing on the demo page under valgrind
 #   make bench        engine throughput and memory (see bench/README.md)
@@ -97,7 +101,7 @@ $(B) $(B)/engine $(B)/san $(B)/tests $(B)/san-tests bin:
 	mkdir -p $@
 
 test: test-unit test-cli test-lint test-attack test-integration test-browser test-asan test-lint-asan \
-      valgrind test-fuzz test-deb
+      valgrind test-fuzz test-soak test-integration-asan test-integration-valgrind test-deb
 
 # Debian's Chromium driven by playwright-core against the demo server.
 test-browser: $(B)/mod_briefing.so
@@ -139,4 +143,5 @@ clean:
 include tests/fuzz/fuzz.mk
 include tests/attack/attack.mk
 include tests/lint.mk
+include tests/integration/soak.mk
 include tests/deb/deb.mk

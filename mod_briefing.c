@@ -525,31 +525,65 @@ static void tag_etag(request_rec *r, const briefing_request *req)
                    apr_psprintf(r->pool, "%.*s%s\"", (int)(n - 1), etag, req->etag_suffix));
 }
 
+/* The annotator's calls fail only when its sink does, and write_out does
+ * not: an error from them is APR_EGENERAL. */
 typedef struct {
     struct annotator *annotator;
     struct annotate_config *config;
     apr_bucket_brigade *out;
     ap_filter_t *f;
-    apr_size_t pending;                  /* bytes in out not yet handed on */
-    apr_status_t downstream;             /* the error a later filter returned */
+    char *chunk;                         /* output being gathered, CHUNK_BYTES */
+    apr_size_t chunk_used;
+    apr_size_t pending;                  /* bytes not yet handed on */
 } briefing_filter_ctx;
 
-/* Output is handed on at the end of each brigade that came in, or once this
- * much has gathered: fewer, larger writes to the network. */
+/* Output is gathered into heap buckets of CHUNK_BYTES and handed on at the
+ * end of each brigade that came in, or once PASS_ON_BYTES have gathered:
+ * few buckets, few writes to the network. */
+#define CHUNK_BYTES APR_BUCKET_BUFF_SIZE
 #define PASS_ON_BYTES (64 * 1024)
+
+/* The gathered output as a bucket of out, before anything after it. */
+static void seal_chunk(briefing_filter_ctx *ctx)
+{
+    if (!ctx->chunk)
+        return;
+    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_heap_create(ctx->chunk, ctx->chunk_used,
+                                                             apr_bucket_free,
+                                                             ctx->f->c->bucket_alloc));
+    ctx->chunk = NULL;
+    ctx->chunk_used = 0;
+}
+
+static void append_bucket(briefing_filter_ctx *ctx, apr_bucket *e)
+{
+    seal_chunk(ctx);
+    APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+}
 
 static int write_out(void *data, const char *p, size_t n)
 {
     briefing_filter_ctx *ctx = data;
-    /* Copied into heap buckets: nothing handed on may point into a
-     * glossary version or into the annotator's buffers. */
-    ctx->downstream = apr_brigade_write(ctx->out, NULL, NULL, p, n);
-    ctx->pending += n;
-    return ctx->downstream == APR_SUCCESS ? 0 : -1;
+    /* Copied: nothing handed on may point into a glossary version or into
+     * the annotator's buffers. */
+    while (n) {
+        if (!ctx->chunk)
+            ctx->chunk = apr_bucket_alloc(CHUNK_BYTES, ctx->f->c->bucket_alloc);
+        apr_size_t take = n < CHUNK_BYTES - ctx->chunk_used ? n : CHUNK_BYTES - ctx->chunk_used;
+        memcpy(ctx->chunk + ctx->chunk_used, p, take);
+        ctx->chunk_used += take;
+        ctx->pending += take;
+        p += take;
+        n -= take;
+        if (ctx->chunk_used == CHUNK_BYTES)
+            seal_chunk(ctx);
+    }
+    return 0;
 }
 
 static apr_status_t pass_out(briefing_filter_ctx *ctx)
 {
+    seal_chunk(ctx);
     apr_status_t rv = ap_pass_brigade(ctx->f->next, ctx->out);
     apr_brigade_cleanup(ctx->out);
     ctx->pending = 0;
@@ -563,6 +597,9 @@ static apr_status_t free_filter_ctx(void *data)
     annotate_config_free(ctx->config);
     ctx->annotator = NULL;
     ctx->config = NULL;
+    if (ctx->chunk)
+        apr_bucket_free(ctx->chunk);
+    ctx->chunk = NULL;
     return APR_SUCCESS;
 }
 
@@ -628,17 +665,12 @@ static apr_status_t pass_on(ap_filter_t *f, apr_bucket_brigade *bb)
     return ap_pass_brigade(f->next, bb);
 }
 
-/* The annotator stops only when writing out failed. */
-static apr_status_t failed(const briefing_filter_ctx *ctx)
-{
-    return ctx->downstream != APR_SUCCESS ? ctx->downstream : APR_EGENERAL;
-}
 
 static apr_status_t flush_out(ap_filter_t *f, briefing_filter_ctx *ctx)
 {
     if (ctx->annotator && annotator_flush(ctx->annotator))
-        return failed(ctx);
-    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_flush_create(f->c->bucket_alloc));
+        return APR_EGENERAL;
+    append_bucket(ctx, apr_bucket_flush_create(f->c->bucket_alloc));
     return pass_out(ctx);
 }
 
@@ -678,7 +710,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (APR_BUCKET_IS_METADATA(e)) {
             if (APR_BUCKET_IS_EOS(e) && ctx->annotator) {
                 if (annotator_finish(ctx->annotator))
-                    return failed(ctx);
+                    return APR_EGENERAL;
                 const struct annotate_stats *st = annotator_stats(ctx->annotator);
                 ap_log_rerror(APLOG_MARK, APLOG_DEBUG, 0, r, BRLOGNO(0204)
                               "%s: %u links for %u mentions%s", r->uri, st->links, st->mentions,
@@ -695,13 +727,14 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                         backlinks_note(r, req->version->glossary, ctx->annotator,
                                        c->backlinks_query == 1);
                 }
+                seal_chunk(ctx);
                 free_filter_ctx(ctx);
             } else if (APR_BUCKET_IS_FLUSH(e) && ctx->annotator &&
                        annotator_flush(ctx->annotator)) {
-                return failed(ctx);
+                return APR_EGENERAL;
             }
             APR_BUCKET_REMOVE(e);
-            APR_BRIGADE_INSERT_TAIL(ctx->out, e);
+            append_bucket(ctx, e);
             if (APR_BUCKET_IS_FLUSH(e) || APR_BUCKET_IS_EOS(e)) {
                 apr_status_t rv = pass_out(ctx);
                 if (rv != APR_SUCCESS)
@@ -722,12 +755,12 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (rv != APR_SUCCESS)
             return rv;
         if (ctx->annotator && annotator_write(ctx->annotator, data, len))
-            return failed(ctx);
+            return APR_EGENERAL;
         apr_bucket_delete(e);
         if (ctx->pending >= PASS_ON_BYTES && (rv = pass_out(ctx)) != APR_SUCCESS)
             return rv;
     }
-    return APR_BRIGADE_EMPTY(ctx->out) ? APR_SUCCESS : pass_out(ctx);
+    return APR_BRIGADE_EMPTY(ctx->out) && !ctx->chunk ? APR_SUCCESS : pass_out(ctx);
 }
 
 /* ---- the glossary pages ---- */
