@@ -1149,6 +1149,8 @@ static int build_matcher(struct loader *ld, struct pattern_list *pl)
         fail_at(ld, 0, 0, "out of memory");
         return -1;
     }
+    for (size_t i = 0; i < nspecs; i++)
+        ld->g->patterns_by_type[ld->g->matcher->patterns[i].type]++;
     return 0;
 }
 

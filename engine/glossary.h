@@ -102,6 +102,7 @@ struct glossary {
     uint32_t *by_name;              /* entry indexes sorted by folded name */
     const char *lang;               /* the root's xml:lang, or NULL */
     size_t count_by_type[ENTRY_TYPE_COUNT];
+    size_t patterns_by_type[ENTRY_TYPE_COUNT];
     size_t npatterns;
     struct matcher *matcher;
     uint64_t content_hash;          /* of the file's bytes: the version */

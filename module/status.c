@@ -91,7 +91,6 @@ struct host_view {
     const struct glossary *g;            /* NULL without a glossary */
     const struct glossary_version *version;
     const char *path;
-    size_t patterns_by_type[ENTRY_TYPE_COUNT];
     char last_error[GLOSSARY_ERROR_MAX];
     apr_time_t last_error_at;
     struct counters counts;
@@ -107,8 +106,6 @@ static void view_host(request_rec *r, server_rec *s, status_glossary_of glossary
         v->version = glossary_store_acquire(slot, r->pool);
         v->g = v->version->glossary;
         v->path = glossary_store_path(slot);
-        for (size_t i = 0; i < v->g->matcher->npatterns; i++)
-            v->patterns_by_type[v->g->matcher->patterns[i].type]++;
         v->last_error_at = glossary_store_last_error(slot, v->last_error, sizeof(v->last_error));
     }
     const struct counters *c = counters_of(s);
@@ -171,7 +168,7 @@ static void json_host(request_rec *r, const struct host_view *v, struct strbuf *
         sb_puts(b, ",");
         json_by_type(b, "entries", v->g->count_by_type);
         sb_puts(b, ",");
-        json_by_type(b, "patterns", v->patterns_by_type);
+        json_by_type(b, "patterns", v->g->patterns_by_type);
         sb_puts(b, ",\"last_reload_error\":");
         if (v->last_error_at) {
             sb_puts(b, "{\"at\":");
@@ -232,7 +229,7 @@ static void html_host(request_rec *r, const struct host_view *v, struct strbuf *
         html_row(b, "Loaded", when(p, v->version->loaded));
         html_row(b, "File modified", when(p, v->version->mtime));
         html_by_type(r, b, "Entries", v->g->count_by_type);
-        html_by_type(r, b, "Patterns", v->patterns_by_type);
+        html_by_type(r, b, "Patterns", v->g->patterns_by_type);
         html_row(b, "Last reload error",
                  v->last_error_at ? apr_psprintf(p, "%s: %s", when(p, v->last_error_at),
                                                  v->last_error)
