@@ -12,56 +12,8 @@
 # Exit status of the command line: 0 done, 1 invalid glossary or input,
 # 2 usage.
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ $# -ne 1 ]; then
-    echo "usage: tests/cli.sh PATH_TO_BRIEFING" >&2
-    exit 2
-fi
-case $1 in
-/*) B=$1 ;;
-*) B=$PWD/$1 ;;
-esac
-if [ ! -x "$B" ]; then
-    echo "tests/cli.sh: $1 is not an executable" >&2
-    exit 2
-fi
-G=$PWD/data/glossary.xml
-P=$PWD/htdocs/working-visit-to-kazakhstan.html
-if [ ! -f "$G" ] || [ ! -f "$P" ]; then
-    echo "tests/cli.sh: run me from the repository root" >&2
-    exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/briefing-cli.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' HUP INT TERM
-
-passed=0
-failed=0
-rc=0
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
-
-# fail NAME [DETAIL...]: DETAIL lines are printed as "#   ..." diagnostics.
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    shift
-    for line in "$@"; do
-        printf '#   %s\n' "$line"
-    done
-}
-
-# Shows how FILE differs from EXPECTED, as diagnostics (at most 12 lines).
-show_diff() {
-    diff "$2" "$1" 2>&1 | head -12 | sed 's/^/#     /'
-}
+SUITE=cli
+. "$(dirname "$0")/checks.sh"
 
 # run CMD...: runs CMD with stdin from /dev/null (unless redirected by the
 # caller); stdout in $T/out, stderr in $T/err, status in $rc.

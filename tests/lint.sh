@@ -14,54 +14,8 @@
 # Exit status of lint: 0 done (with or without warnings), 1 an error (the
 # glossary does not load, a page cannot be read), 2 usage.
 
-set -u
-LC_ALL=C
-export LC_ALL
-
-if [ $# -ne 1 ]; then
-    echo "usage: tests/lint.sh PATH_TO_BRIEFING" >&2
-    exit 2
-fi
-case $1 in
-/*) B=$1 ;;
-*) B=$PWD/$1 ;;
-esac
-if [ ! -x "$B" ]; then
-    echo "tests/lint.sh: $1 is not an executable" >&2
-    exit 2
-fi
-G=$PWD/data/glossary.xml
-P=$PWD/htdocs/working-visit-to-kazakhstan.html
-if [ ! -f "$G" ] || [ ! -f "$P" ]; then
-    echo "tests/lint.sh: run me from the repository root" >&2
-    exit 2
-fi
-
-T=$(mktemp -d "${TMPDIR:-/tmp}/briefing-lint.XXXXXX") || exit 2
-trap 'rm -rf "$T"' EXIT
-trap 'exit 130' HUP INT TERM
-
-passed=0
-failed=0
-rc=0
-
-pass() {
-    passed=$((passed + 1))
-    echo "ok - $1"
-}
-
-fail() {
-    failed=$((failed + 1))
-    echo "not ok - $1"
-    shift
-    for line in "$@"; do
-        printf '#   %s\n' "$line"
-    done
-}
-
-show_diff() {
-    diff "$2" "$1" 2>&1 | head -16 | sed 's/^/#     /'
-}
+SUITE=lint
+. "$(dirname "$0")/checks.sh"
 
 # lint ARGS...: runs `briefing lint ARGS` inside $T (so that names are
 # short); stdout in $T/out, stderr in $T/err, status in $rc.
