@@ -9,21 +9,26 @@ from soaklib import (BROKEN_DUP, BROKEN_TRUNCATED, GLOSSARY_A, GLOSSARY_B, Sampl
                      unexpected_log_lines, version_of, wait_until, workers)
 from test_reload import poll
 
-# Two children of 64 threads, never more and never fewer (the spare-thread
+# One child of 96 threads, never more and never fewer (the spare-thread
 # limits never ask for another one nor for one to go), so that the RSS of
-# the same two processes is compared at the start and at the end.  Either
-# child can take all 64 connections: an event MPM child that runs out of
-# workers closes keep-alive connections (AH00484), which clients see as
-# failed requests whatever the module does.  MaxKeepAliveRequests 0:
-# wrk's 64 connections stay the same 64 (each keeps its own pool and
-# allocator, whose free list is part of the RSS).
+# the same process is compared at the start and at the end.  One, not two:
+# each connection keeps its own pool and allocator, whose free list is part
+# of the RSS and is recycled, not freed, when the connection ends, so how
+# wrk's 64 connections happened to split between two children moved their
+# sum by megabytes (CI saw +12.5%, all of it in the child that got more
+# connections the second time).  96 threads: all of wrk's connections and
+# the sampler's can be served at once (an event MPM child that runs out of
+# workers closes keep-alive connections, AH00484, which clients see as
+# failed requests whatever the module does).  MaxKeepAliveRequests 0:
+# wrk's 64 connections stay the same 64.
 SITE = """
-StartServers 2
-ServerLimit 2
-ThreadsPerChild 64
-MaxRequestWorkers 128
+StartServers 1
+ServerLimit 1
+ThreadLimit 96
+ThreadsPerChild 96
+MaxRequestWorkers 96
 MinSpareThreads 1
-MaxSpareThreads 128
+MaxSpareThreads 96
 MaxConnectionsPerChild 0
 MaxKeepAliveRequests 0
 LogLevel info
@@ -66,7 +71,7 @@ def test_wrk_while_the_glossary_flips_between_valid_and_broken(make_httpd, monke
     h = site(make_httpd)
     body_a, body_b = reference_pages(h)
     pids = workers(h)
-    assert len(pids) == 2, pids
+    assert len(pids) == 1, pids
     # A valid new version, a broken one, the other valid one, another
     # broken one: every 100 ms, while wrk keeps 64 connections busy.
     with Writer(h, [GLOSSARY_B, BROKEN_TRUNCATED, GLOSSARY_A, BROKEN_DUP]) as writer:
@@ -93,8 +98,8 @@ def test_wrk_while_the_glossary_flips_between_valid_and_broken(make_httpd, monke
     assert set(sampled) == {"A", "B"}, sampled
     assert writer.writes["broken"] >= 100 and writer.writes["valid"] >= 100, writer.writes
     assert log.count("BR0101") >= 10 and log.count("BR0102") >= 10
-    # The same two processes, together no more than 10% bigger than after
-    # the warm-up (idle both times).
+    # The same process, no more than 10% bigger than after the warm-up
+    # (idle both times).
     assert sorted(end) == sorted(start), (start, end)
     assert sum(end.values()) <= sum(start.values()) * 1.10, (start, end)
     assert not unexpected_log_lines(log), unexpected_log_lines(log)[:10]
@@ -103,9 +108,9 @@ def test_wrk_while_the_glossary_flips_between_valid_and_broken(make_httpd, monke
 # During a graceful restart the old children keep their slots until their
 # last request ends: two more slots let the new generation start at once
 # (else AH00484, "server reached MaxRequestWorkers").
-GRACEFUL_SITE = SITE.replace("ServerLimit 2\n", "ServerLimit 4\n").replace(
-    "MaxRequestWorkers 128\n", "MaxRequestWorkers 256\n")
-assert GRACEFUL_SITE.count("ServerLimit 4\n") == 1 and "MaxRequestWorkers 256\n" in GRACEFUL_SITE
+GRACEFUL_SITE = SITE.replace("ServerLimit 1\n", "ServerLimit 3\n").replace(
+    "MaxRequestWorkers 96\n", "MaxRequestWorkers 288\n")
+assert GRACEFUL_SITE.count("ServerLimit 3\n") == 1 and "MaxRequestWorkers 288\n" in GRACEFUL_SITE
 
 
 def test_graceful_restarts_under_load(make_httpd):
