@@ -364,17 +364,23 @@ def test_reload_under_load(make_httpd, mpm):
             with lock:
                 seen.append((r.status, version, etag_suffix(r.header("etag") or "-b?")))
 
+    # Each child checks the file once a second, at a phase of its own:
+    # versions held for 1.5 s are seen by every child whatever its phase
+    # (a plain cycle of fast flips could alias with the checks and show a
+    # child only some versions); fast flips in between as well.
+    schedule = [(VERSION_B, 1.5), (BROKEN_TRUNCATED, 1.5), (DEMO, 1.5), (VERSION_B, 0.1),
+                (DEMO, 0.1), (BROKEN_DUP, 0.1), (VERSION_B, 0.1), (DEMO, 0.1)]
+
     def writer():
-        versions = itertools.cycle([VERSION_B, DEMO, VERSION_B, BROKEN_TRUNCATED, DEMO,
-                                    VERSION_B, DEMO, BROKEN_DUP])
         tmp = h.path("incoming.xml")
-        while not stop.is_set():
-            data = next(versions)
+        for data, hold in itertools.cycle(schedule):
+            if stop.is_set():
+                return
             with open(tmp, "wb") as f:
                 f.write(data)
             os.replace(tmp, glossary(h))     # as mv and rsync do
             writes["broken" if data in (BROKEN_TRUNCATED, BROKEN_DUP) else "valid"] += 1
-            stop.wait(0.1)
+            stop.wait(hold)
 
     threads = [threading.Thread(target=client) for _ in range(8)]
     threads.append(threading.Thread(target=writer))

@@ -5,6 +5,7 @@ wrk driven by count.lua, worker RSS, and the error-log lines a soak allows."""
 import itertools
 import json
 import os
+import random
 import re
 import subprocess
 import threading
@@ -65,12 +66,16 @@ def install(h, data, name="glossary.xml"):
 
 
 class Writer:
-    """Rewrites the glossary every `period` s, mv into place, cycling
-    through `versions`, until stop()."""
+    """Rewrites the glossary every `period` s on average, mv into place,
+    cycling through `versions`, until stop().  The pauses vary (half to one
+    and a half periods): with a fixed one, a child that checks every second
+    could see only every other version of the cycle (only the broken ones,
+    say) for the whole run."""
 
     def __init__(self, h, versions, period=0.1):
         self.h, self.versions, self.period = h, versions, period
         self.writes = {"valid": 0, "broken": 0}
+        self.pauses = random.Random()
         self.stopping = threading.Event()
         self.thread = threading.Thread(target=self.run, daemon=True)
 
@@ -80,7 +85,7 @@ class Writer:
                 return
             install(self.h, data)
             self.writes["broken" if data in BROKEN else "valid"] += 1
-            self.stopping.wait(self.period)
+            self.stopping.wait(self.period * self.pauses.uniform(0.5, 1.5))
 
     def __enter__(self):
         self.thread.start()
