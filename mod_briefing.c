@@ -535,11 +535,15 @@ typedef struct {
     char *chunk;                         /* output being gathered, CHUNK_BYTES */
     apr_size_t chunk_used;
     apr_size_t pending;                  /* bytes not yet handed on */
+    apr_bucket *source;                  /* the bucket being annotated, if any */
+    const char *source_data;             /* its bytes, as read */
+    apr_size_t source_len;
+    apr_bucket *source_tail;             /* the last bucket of out made from it */
 } briefing_filter_ctx;
 
-/* Output is gathered into heap buckets of CHUNK_BYTES and handed on at the
- * end of each brigade that came in, or once PASS_ON_BYTES have gathered:
- * few buckets, few writes to the network. */
+/* Inserted markup and held-back text are gathered into heap buckets of
+ * CHUNK_BYTES; output is handed on at the end of each brigade that came in,
+ * or once PASS_ON_BYTES have gathered: few buckets, few writes. */
 #define CHUNK_BYTES APR_BUCKET_BUFF_SIZE
 #define PASS_ON_BYTES (64 * 1024)
 
@@ -561,9 +565,8 @@ static void append_bucket(briefing_filter_ctx *ctx, apr_bucket *e)
     APR_BRIGADE_INSERT_TAIL(ctx->out, e);
 }
 
-static int write_out(void *data, const char *p, size_t n)
+static void copy_out(briefing_filter_ctx *ctx, const char *p, apr_size_t n)
 {
-    briefing_filter_ctx *ctx = data;
     /* Copied: nothing handed on may point into a glossary version or into
      * the annotator's buffers. */
     while (n) {
@@ -572,13 +575,55 @@ static int write_out(void *data, const char *p, size_t n)
         apr_size_t take = n < CHUNK_BYTES - ctx->chunk_used ? n : CHUNK_BYTES - ctx->chunk_used;
         memcpy(ctx->chunk + ctx->chunk_used, p, take);
         ctx->chunk_used += take;
-        ctx->pending += take;
         p += take;
         n -= take;
         if (ctx->chunk_used == CHUNK_BYTES)
             seal_chunk(ctx);
     }
+}
+
+/* Bytes of the bucket being annotated that pass unchanged go on as a share
+ * of that bucket (no copy), one share per run between two links. */
+static int share_source(briefing_filter_ctx *ctx, const char *p, apr_size_t n)
+{
+    apr_bucket *tail = ctx->source_tail;
+    apr_size_t offset = (apr_size_t)(p - ctx->source_data);
+    if (tail && !ctx->chunk && tail == APR_BRIGADE_LAST(ctx->out) &&
+        tail->start + tail->length == ctx->source->start + offset) {
+        tail->length += n;
+        return 1;
+    }
+    apr_bucket *share;
+    if (apr_bucket_copy(ctx->source, &share) != APR_SUCCESS)
+        return 0;
+    share->start += offset;
+    share->length = n;
+    append_bucket(ctx, share);
+    ctx->source_tail = share;
+    return 1;
+}
+
+static int write_out(void *data, const char *p, size_t n)
+{
+    briefing_filter_ctx *ctx = data;
+    uintptr_t offset = (uintptr_t)p - (uintptr_t)ctx->source_data;
+    int from_source = ctx->source && offset <= ctx->source_len && n <= ctx->source_len - offset;
+    if (!from_source || !share_source(ctx, p, n))
+        copy_out(ctx, p, n);
+    ctx->pending += n;
     return 0;
+}
+
+/* Annotates the data bucket e, whose bytes were read as data. */
+static int annotate_bucket(briefing_filter_ctx *ctx, apr_bucket *e, const char *data,
+                           apr_size_t len)
+{
+    ctx->source = e;
+    ctx->source_data = data;
+    ctx->source_len = len;
+    int failed = annotator_write(ctx->annotator, data, len);
+    ctx->source = ctx->source_tail = NULL;
+    return failed;
 }
 
 static apr_status_t pass_out(briefing_filter_ctx *ctx)
@@ -754,7 +799,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         }
         if (rv != APR_SUCCESS)
             return rv;
-        if (ctx->annotator && annotator_write(ctx->annotator, data, len))
+        if (ctx->annotator && annotate_bucket(ctx, e, data, len))
             return APR_EGENERAL;
         apr_bucket_delete(e);
         if (ctx->pending >= PASS_ON_BYTES && (rv = pass_out(ctx)) != APR_SUCCESS)
