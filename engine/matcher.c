@@ -68,6 +68,18 @@ static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, i
     }
 }
 
+static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *specs, size_t n)
+{
+    struct prefix_index_input *in = malloc((n ? n : 1) * sizeof(*in));
+    if (!in)
+        return -1;
+    for (size_t i = 0; i < n; i++)
+        in[i] = (struct prefix_index_input){specs[i].text, specs[i].len, specs[i].insensitive};
+    int rv = prefix_index_build(&m->prefix, in, n);
+    free(in);
+    return rv;
+}
+
 struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n)
 {
     struct matcher *m = calloc(1, sizeof(*m));
@@ -87,6 +99,10 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
     m->exact = build_side(specs, n, 0, &failed);
     m->folded = build_side(specs, n, 1, &failed);
     if (failed) {
+        matcher_free(m);
+        return NULL;
+    }
+    if (index_prefixes(m, specs, n)) {
         matcher_free(m);
         return NULL;
     }
@@ -113,13 +129,14 @@ void matcher_free(struct matcher *m)
         return;
     automaton_free(m->exact);
     automaton_free(m->folded);
+    prefix_index_release(&m->prefix);
     free(m->patterns);
     free(m);
 }
 
 size_t matcher_memory(const struct matcher *m)
 {
-    return sizeof(*m) + m->npatterns * sizeof(*m->patterns) +
+    return sizeof(*m) + m->npatterns * sizeof(*m->patterns) + prefix_index_memory(&m->prefix) +
            (m->exact ? automaton_memory(m->exact) : 0) +
            (m->folded ? automaton_memory(m->folded) : 0);
 }
@@ -388,11 +405,98 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
 }
 
 /* A mention at a word start needs its first two letters to begin some
- * pattern: most words are passed over on that alone. */
+ * pattern: where the prefix index cannot judge, most words are passed over
+ * on that alone. */
 static int may_start_at(const struct matcher *m, const unsigned char *p, size_t n)
 {
     return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) ||
            (m->starts2[p[0]][p[1] >> 3] & (1u << (p[1] & 7)));
+}
+
+/* The pattern's length in the text at p[0] when it is there and ends at a
+ * word boundary, else 0; SCAN_UNSURE as for longest_at.  Compares as the
+ * walk would: a space of the pattern takes a run of whitespace. */
+static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c,
+                         const unsigned char *p, size_t n)
+{
+    const unsigned char *t = (const unsigned char *)m->prefix.texts + c->text;
+    const unsigned char *info = m->byte_info;
+    size_t j = 0, k = 0;
+    /* Eight bytes at a time while the text is the pattern's very bytes:
+     * plain, and with no whitespace run going on past them. */
+    while (!c->folded && k + PREFIX_WINDOW <= c->len && j + PREFIX_WINDOW < n) {
+        uint64_t w = prefix_window(p + j);
+        if (w != prefix_window(t + k) || !prefix_window_plain(w) ||
+            (p[j + PREFIX_WINDOW - 1] == ' ' && (info[p[j + PREFIX_WINDOW]] & BYTE_SPACE)))
+            break;
+        j += PREFIX_WINDOW;
+        k += PREFIX_WINDOW;
+    }
+    for (; k < c->len; k++, j++) {
+        if (j == n || (info[p[j]] & BYTE_STOP))
+            return SCAN_UNSURE;
+        if (t[k] == ' ' && (info[p[j]] & BYTE_SPACE)) {
+            while (j + 1 < n && (info[p[j + 1]] & BYTE_SPACE))
+                j++;
+            continue;
+        }
+        if ((c->folded ? (unsigned char)uc_fold(p[j]) : p[j]) != t[k])
+            return 0;
+    }
+    if (j == n || (info[p[j]] & BYTE_STOP))
+        return SCAN_UNSURE;
+    return (info[p[j]] & BYTE_WORD) ? 0 : j;
+}
+
+struct longest {
+    size_t len;               /* 0: none yet; SCAN_UNSURE: cannot tell here */
+    uint32_t pattern;
+    int folded;
+};
+
+/* Takes into *best the patterns of key length klen that are at p[0]; at
+ * equal length a case-sensitive pattern wins, as in the walk. */
+__attribute__((always_inline))   /* klen a constant, the loop in registers */
+static inline void longest_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
+                                  uint64_t window, unsigned klen, struct longest *best)
+{
+    const struct matcher *m = s->m;
+    size_t count;
+    const struct prefix_pattern *c = prefix_index_find(&m->prefix, window, klen, &count);
+    for (; count && best->len != SCAN_UNSURE; count--, c++) {
+        if (!(s->type_mask & m->patterns[c->pattern].types))
+            continue;
+        size_t len = compare_at(m, c, p, n);
+        if (len == SCAN_UNSURE || len > best->len ||
+            (len && len == best->len && best->folded && !c->folded))
+            *best = (struct longest){len, c->pattern, c->folded};
+    }
+}
+
+/* longest_at for a plain window: only the few patterns the index names
+ * are compared. */
+static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
+                              uint64_t window, uint32_t *pattern)
+{
+    struct longest best = {0, AC_NO_PATTERN, 0};
+    longest_of_key(s, p, n, window, 8, &best);
+    longest_of_key(s, p, n, window, 4, &best);
+    /* A pattern shorter than four bytes is all key: the word must end. */
+    for (unsigned klen = 3; klen; klen--)
+        if (!(s->m->byte_info[p[klen]] & BYTE_WORD))
+            longest_of_key(s, p, n, window, klen, &best);
+    *pattern = best.pattern;
+    return best.len;
+}
+
+/* The longest mention that starts at p[0], as longest_at. */
+static size_t longest_here(const struct match_stream *s, const unsigned char *p, size_t n,
+                           uint32_t *pattern)
+{
+    uint64_t window = n >= PREFIX_WINDOW ? prefix_window(p) : 0;
+    if (n >= PREFIX_WINDOW && prefix_window_plain(window))
+        return longest_indexed(s, p, n, window, pattern);
+    return may_start_at(s->m, p, n) ? longest_at(s, p, n, pattern) : 0;
 }
 
 static int put_final(struct match_stream *s, uint32_t pattern, uint64_t start, uint64_t end)
@@ -435,9 +539,9 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
         unsigned char b = info[p[i]];
         if (b & BYTE_STOP)
             break;
-        if ((b & BYTE_STARTS) && may_start_at(s->m, p + i, n - i)) {
+        if (b & BYTE_STARTS) {
             uint32_t pattern = AC_NO_PATTERN;
-            size_t len = longest_at(s, p + i, n - i, &pattern);
+            size_t len = longest_here(s, p + i, n - i, &pattern);
             if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
                 break;
             if (len) {

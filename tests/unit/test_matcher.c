@@ -333,6 +333,41 @@ static void type_mask(void **state)
     matcher_free(m);
 }
 
+/* Text with eight plain ASCII bytes ahead of a word is looked up in the
+ * prefix index (keys of 1, 2, 3, 4 and 8 bytes) instead of walked; near a
+ * tab, a double space or the end of the text it is walked.  Both must
+ * agree with the plain feed. */
+static void prefix_index_keys(void **state)
+{
+    (void)state;
+    static const struct pat p[] = {
+        {"X", 0, ENTRY_TERM, 0},
+        {"UN", 1, ENTRY_ORGANIZATION, 0},
+        {"un", 2, ENTRY_TERM, 1},
+        {"EEU", 3, ENTRY_ORGANIZATION, 0},
+        {"U.N.", 4, ENTRY_ORGANIZATION, 0},
+        {"Minsk", 5, ENTRY_PLACE, 0},
+        {"Kazakhst", 6, ENTRY_PLACE, 0},
+        {"Kazakhstan", 7, ENTRY_PLACE, 0},
+        {"republic of kazakhstan", 8, ENTRY_PLACE, 1},
+        {"Belarus Republic", 9, ENTRY_PLACE, 0},
+    };
+    struct matcher *m = build(p, 10);
+    expect_marked(m, ALL_TYPES, "the [1:UN] and [2:un] and [2:Un] and [3:EEU] members, not UNESCO "
+                                "or EEUX or [4:U.N.] or U.N.O. yet");
+    expect_marked(m, ALL_TYPES, "in [5:Minsk] and [7:Kazakhstan], Kazakhstani, [6:Kazakhst] and "
+                                "[0:X] or Xylophone; [8:Republic of Kazakhstan] and "
+                                "[8:REPUBLIC  OF\tKAZAKHSTAN] and [8:republic of kazakhstan]");
+    /* A whitespace run from the eighth byte on (compared eight at a time). */
+    expect_marked(m, ALL_TYPES, "the [9:Belarus  Republic] and [9:Belarus Republic] and "
+                                "[9:Belarus \tRepublic] and Belarus Republican ...........");
+    expect_marked(m, ALL_TYPES, "[7:Kazakhstan]\t[1:UN]  [3:EEU]\t\t[5:Minsk]&[1:UN]&amp; [2:un]");
+    expect_marked(m, 1u << ENTRY_TERM, "the [2:UN] and [2:un] and [0:X] in Minsk, [2:UN] and EEU.........");
+    expect_marked(m, 1u << ENTRY_PLACE, "Republic of [6:Kazakhst] and [6:Kazakhst] in [8:Republic of "
+                                        "Kazakhstan] ...........");
+    matcher_free(m);
+}
+
 static void case_insensitive(void **state)
 {
     (void)state;
@@ -968,6 +1003,7 @@ int main(void)
         cmocka_unit_test(chains_of_overlaps),
         cmocka_unit_test(word_boundaries),
         cmocka_unit_test(type_mask),
+        cmocka_unit_test(prefix_index_keys),
         cmocka_unit_test(case_insensitive),
         cmocka_unit_test(whitespace_runs),
         cmocka_unit_test(hold_from),

@@ -1,0 +1,118 @@
+#define _GNU_SOURCE /* qsort_r */
+#include "prefix_index.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define BUCKETS_MIN_LOG2 10
+#define BUCKETS_MAX_LOG2 24
+
+static unsigned key_length(size_t len)
+{
+    return len >= 8 ? 8 : len >= 4 ? 4 : (unsigned)len;
+}
+
+static int ascii_start(const char *text, size_t len)
+{
+    for (size_t i = 0; i < key_length(len); i++)
+        if ((unsigned char)text[i] >= 0x80)
+            return 0;
+    return len > 0;
+}
+
+static unsigned buckets_log2(size_t n)
+{
+    unsigned log2 = BUCKETS_MIN_LOG2;
+    while (log2 < BUCKETS_MAX_LOG2 && ((size_t)1 << log2) < n * 2)
+        log2++;
+    return log2;
+}
+
+/* Sorting context: qsort_r's last argument. */
+struct sorting {
+    const char *texts;
+    unsigned shift;
+};
+
+static uint64_t key_of(const char *texts, const struct prefix_pattern *c)
+{
+    return prefix_key(prefix_window((const unsigned char *)texts + c->text), c->klen);
+}
+
+static size_t bucket_of(const char *texts, unsigned shift, const struct prefix_pattern *c)
+{
+    return prefix_bucket(shift, key_of(texts, c), c->klen);
+}
+
+static int by_bucket_then_key(const void *a, const void *b, void *sorting)
+{
+    const struct prefix_pattern *x = a, *y = b;
+    const struct sorting *by = sorting;
+    size_t bx = bucket_of(by->texts, by->shift, x), by_ = bucket_of(by->texts, by->shift, y);
+    if (bx != by_)
+        return bx < by_ ? -1 : 1;
+    if (x->klen != y->klen)
+        return x->klen < y->klen ? -1 : 1;
+    uint64_t kx = key_of(by->texts, x), ky = key_of(by->texts, y);
+    return kx < ky ? -1 : kx > ky;
+}
+
+static void fill_buckets(struct prefix_index *x, size_t nbuckets)
+{
+    size_t k = 0;
+    for (size_t b = 0; b < nbuckets; b++) {
+        x->bucket_start[b] = (uint32_t)k;
+        while (k < x->npatterns && bucket_of(x->texts, x->shift, &x->patterns[k]) == b)
+            k++;
+    }
+    x->bucket_start[nbuckets] = (uint32_t)k;
+}
+
+int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *in, size_t n)
+{
+    memset(x, 0, sizeof(*x));
+    size_t count = 0, bytes = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ascii_start(in[i].text, in[i].len)) {
+            count++;
+            bytes += in[i].len;
+        }
+    unsigned log2 = buckets_log2(count);
+    x->shift = 64 - log2;
+    x->patterns = malloc((count ? count : 1) * sizeof(*x->patterns));
+    x->bucket_start = malloc((((size_t)1 << log2) + 1) * sizeof(*x->bucket_start));
+    x->texts = calloc(bytes + PREFIX_WINDOW, 1);
+    if (!x->patterns || !x->bucket_start || !x->texts || bytes > UINT32_MAX) {
+        prefix_index_release(x);
+        return -1;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!ascii_start(in[i].text, in[i].len))
+            continue;
+        x->patterns[x->npatterns++] = (struct prefix_pattern){
+            (uint32_t)i, (uint32_t)x->texts_len, (uint16_t)in[i].len,
+            (uint8_t)key_length(in[i].len), in[i].folded};
+        memcpy(x->texts + x->texts_len, in[i].text, in[i].len);
+        x->texts_len += in[i].len;
+    }
+    struct sorting sorting = {x->texts, x->shift};
+    qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_then_key, &sorting);
+    fill_buckets(x, (size_t)1 << log2);
+    return 0;
+}
+
+void prefix_index_release(struct prefix_index *x)
+{
+    free(x->patterns);
+    free(x->bucket_start);
+    free(x->texts);
+    memset(x, 0, sizeof(*x));
+}
+
+size_t prefix_index_memory(const struct prefix_index *x)
+{
+    if (!x->bucket_start)
+        return 0;
+    return x->npatterns * sizeof(*x->patterns) + x->texts_len + PREFIX_WINDOW +
+           ((((size_t)1 << (64 - x->shift)) + 1) * sizeof(*x->bucket_start));
+}

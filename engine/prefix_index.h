@@ -1,0 +1,112 @@
+/* The patterns by their first bytes: at a word start, eight bytes of plain
+ * ASCII text name the few patterns that may begin there (usually none), so
+ * that a word is passed over, or a mention checked, without walking the
+ * automata.  Keys are the first 1, 2, 3, 4 or 8 bytes of a pattern (4 for
+ * patterns of 5 to 7 bytes) with ASCII letters in lower case: a key finds
+ * a pattern in either case, and the caller compares the rest. */
+#ifndef BRIEFING_PREFIX_INDEX_H
+#define BRIEFING_PREFIX_INDEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define PREFIX_WINDOW 8
+
+struct prefix_pattern {
+    uint32_t pattern;          /* the matcher's pattern number */
+    uint32_t text;             /* offset of its bytes in the index's texts */
+    uint16_t len;              /* in bytes */
+    uint8_t klen;              /* of the key */
+    uint8_t folded;            /* compared case-insensitively */
+};
+
+struct prefix_index {
+    struct prefix_pattern *patterns;   /* grouped by bucket */
+    uint32_t *bucket_start;            /* nbuckets + 1 entries */
+    unsigned shift;                    /* 64 - log2(nbuckets) */
+    char *texts;                       /* PREFIX_WINDOW bytes of padding at the end */
+    size_t npatterns, texts_len;
+};
+
+struct prefix_index_input {
+    const char *text;          /* UTF-8, whitespace folded to single spaces */
+    size_t len;
+    uint8_t folded;            /* text is case-folded */
+};
+
+/* Indexes every pattern whose first bytes are ASCII (plain ASCII text can
+ * begin no other); pattern numbers are positions in `in`.  Returns 0, or
+ * -1 when out of memory. */
+int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *in, size_t n);
+void prefix_index_release(struct prefix_index *x);
+size_t prefix_index_memory(const struct prefix_index *x);
+
+/* The window's bytes as one word, in memory order. */
+static inline uint64_t prefix_window(const unsigned char *p)
+{
+    uint64_t w;
+    __builtin_memcpy(&w, p, sizeof(w));
+    return w;
+}
+
+#define PREFIX_ONES 0x0101010101010101ull
+#define PREFIX_HIGHS 0x8080808080808080ull
+
+/* Whether the window w can be looked up: no byte to decode ('&',
+ * non-ASCII) and no whitespace but single plain spaces, so that its bytes
+ * are what a pattern's first bytes would be.  Else the caller walks. */
+static inline int prefix_window_plain(uint64_t w)
+{
+    uint64_t amp = w ^ (PREFIX_ONES * '&');
+    uint64_t space = w ^ (PREFIX_ONES * ' ');
+    /* Exact per byte: the high bit set where the byte is a space. */
+    uint64_t spaces = ~(((space & ~PREFIX_HIGHS) + ~PREFIX_HIGHS) | space) & PREFIX_HIGHS;
+    /* Exact as to whether any byte is below 0x20, or is '&'. */
+    uint64_t controls = (w - PREFIX_ONES * 0x20) & ~w & PREFIX_HIGHS;
+    uint64_t amps = (amp - PREFIX_ONES) & ~amp & PREFIX_HIGHS;
+    return !((w & PREFIX_HIGHS) | controls | amps | (spaces & (spaces >> 8)));
+}
+
+/* The first klen bytes of the window w, lower-cased (and some punctuation
+ * changed with them, alike for text and patterns). */
+static inline uint64_t prefix_key(uint64_t w, unsigned klen)
+{
+    uint64_t low = klen == 8 ? ~0ull : (1ull << (8 * klen)) - 1;
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    low = klen == 8 ? ~0ull : ~(~0ull >> (8 * klen));
+#endif
+    return (w | PREFIX_ONES * 0x20) & low;
+}
+
+static inline size_t prefix_bucket(unsigned shift, uint64_t key, unsigned klen)
+{
+    return (size_t)(((key + klen) * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+static inline int prefix_has_key(const struct prefix_index *x, const struct prefix_pattern *c,
+                                 unsigned klen, uint64_t key)
+{
+    const unsigned char *text = (const unsigned char *)x->texts + c->text;
+    return c->klen == klen && prefix_key(prefix_window(text), klen) == key;
+}
+
+/* The patterns whose key of `klen` bytes (1, 2, 3, 4 or 8) begins the
+ * plain window w: *count of them from the returned pointer. */
+static inline const struct prefix_pattern *prefix_index_find(const struct prefix_index *x,
+                                                             uint64_t w, unsigned klen,
+                                                             size_t *count)
+{
+    uint64_t key = prefix_key(w, klen);
+    size_t b = prefix_bucket(x->shift, key, klen);
+    const struct prefix_pattern *first = x->patterns + x->bucket_start[b];
+    const struct prefix_pattern *end = x->patterns + x->bucket_start[b + 1];
+    while (first < end && !prefix_has_key(x, first, klen, key))
+        first++;
+    const struct prefix_pattern *last = first;
+    while (last < end && prefix_has_key(x, last, klen, key))
+        last++;
+    *count = (size_t)(last - first);
+    return first;
+}
+
+#endif
