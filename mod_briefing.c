@@ -541,21 +541,29 @@ typedef struct {
     apr_bucket *source_tail;             /* the last bucket of out made from it */
 } briefing_filter_ctx;
 
-/* Inserted markup and held-back text are gathered into heap buckets of
- * CHUNK_BYTES; output is handed on at the end of each brigade that came in,
- * or once PASS_ON_BYTES have gathered: few buckets, few writes. */
+/* Output that is not a share of an input bucket (inserted markup, held-back
+ * text, runs too short to be worth a bucket of their own) is gathered in a
+ * buffer of CHUNK_BYTES; output is handed on at the end of each brigade
+ * that came in, or once PASS_ON_BYTES have gathered: few buckets, few
+ * writes. */
 #define CHUNK_BYTES APR_BUCKET_BUFF_SIZE
 #define PASS_ON_BYTES (64 * 1024)
+#define SHARE_MIN 512
 
-/* The gathered output as a bucket of out, before anything after it. */
+/* The gathered output as a bucket of out, before anything after it: the
+ * buffer itself when well filled, else a copy of just what it holds. */
 static void seal_chunk(briefing_filter_ctx *ctx)
 {
-    if (!ctx->chunk)
+    if (!ctx->chunk_used)
         return;
-    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_heap_create(ctx->chunk, ctx->chunk_used,
-                                                             apr_bucket_free,
-                                                             ctx->f->c->bucket_alloc));
-    ctx->chunk = NULL;
+    apr_bucket_alloc_t *ba = ctx->f->c->bucket_alloc;
+    char *data = ctx->chunk;
+    if (ctx->chunk_used < CHUNK_BYTES / 2)
+        data = memcpy(apr_bucket_alloc(ctx->chunk_used, ba), ctx->chunk, ctx->chunk_used);
+    else
+        ctx->chunk = NULL;
+    APR_BRIGADE_INSERT_TAIL(ctx->out, apr_bucket_heap_create(data, ctx->chunk_used,
+                                                             apr_bucket_free, ba));
     ctx->chunk_used = 0;
 }
 
@@ -588,13 +596,13 @@ static int share_source(briefing_filter_ctx *ctx, const char *p, apr_size_t n)
 {
     apr_bucket *tail = ctx->source_tail;
     apr_size_t offset = (apr_size_t)(p - ctx->source_data);
-    if (tail && !ctx->chunk && tail == APR_BRIGADE_LAST(ctx->out) &&
+    if (tail && !ctx->chunk_used && tail == APR_BRIGADE_LAST(ctx->out) &&
         tail->start + tail->length == ctx->source->start + offset) {
         tail->length += n;
         return 1;
     }
     apr_bucket *share;
-    if (apr_bucket_copy(ctx->source, &share) != APR_SUCCESS)
+    if (n < SHARE_MIN || apr_bucket_copy(ctx->source, &share) != APR_SUCCESS)
         return 0;
     share->start += offset;
     share->length = n;
@@ -805,7 +813,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         if (ctx->pending >= PASS_ON_BYTES && (rv = pass_out(ctx)) != APR_SUCCESS)
             return rv;
     }
-    return APR_BRIGADE_EMPTY(ctx->out) && !ctx->chunk ? APR_SUCCESS : pass_out(ctx);
+    return APR_BRIGADE_EMPTY(ctx->out) && !ctx->chunk_used ? APR_SUCCESS : pass_out(ctx);
 }
 
 /* ---- the glossary pages ---- */
