@@ -452,6 +452,7 @@ struct longest {
     size_t len;               /* 0: none yet; SCAN_UNSURE: cannot tell here */
     uint32_t pattern;
     int folded;
+    int walk;                 /* a key with too many patterns: walk instead */
 };
 
 /* Takes into *best the patterns of key length klen that are at p[0]; at
@@ -464,27 +465,33 @@ static inline void longest_of_key(const struct match_stream *s, const unsigned c
     size_t count;
     const struct prefix_pattern *c = prefix_index_find(&m->prefix, window, klen, &count);
     for (; count && best->len != SCAN_UNSURE; count--, c++) {
+        if (!c->len) {
+            best->walk = 1;
+            return;
+        }
         if (!(s->type_mask & m->patterns[c->pattern].types))
             continue;
         size_t len = compare_at(m, c, p, n);
         if (len == SCAN_UNSURE || len > best->len ||
             (len && len == best->len && best->folded && !c->folded))
-            *best = (struct longest){len, c->pattern, c->folded};
+            *best = (struct longest){len, c->pattern, c->folded, 0};
     }
 }
 
 /* longest_at for a plain window: only the few patterns the index names
- * are compared. */
+ * are compared (unless there are too many). */
 static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
                               uint64_t window, uint32_t *pattern)
 {
-    struct longest best = {0, AC_NO_PATTERN, 0};
+    struct longest best = {0, AC_NO_PATTERN, 0, 0};
     longest_of_key(s, p, n, window, 8, &best);
     longest_of_key(s, p, n, window, 4, &best);
     /* A pattern shorter than four bytes is all key: the word must end. */
     for (unsigned klen = 3; klen; klen--)
         if (!(s->m->byte_info[p[klen]] & BYTE_WORD))
             longest_of_key(s, p, n, window, klen, &best);
+    if (best.walk)
+        return longest_at(s, p, n, pattern);
     *pattern = best.pattern;
     return best.len;
 }

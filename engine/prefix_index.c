@@ -5,6 +5,10 @@
 #include <string.h>
 
 #define BUCKETS_MIN_LOG2 10
+/* More patterns than this under one key (generated names that share a
+ * first name, say) are left to the walk, which tells them apart in one
+ * pass where comparing each would not. */
+#define CROWD_MAX 4
 #define BUCKETS_MAX_LOG2 24
 
 static unsigned key_length(size_t len)
@@ -57,6 +61,31 @@ static int by_bucket_then_key(const void *a, const void *b, void *sorting)
     return kx < ky ? -1 : kx > ky;
 }
 
+static int same_key(const char *texts, const struct prefix_pattern *a, const struct prefix_pattern *b)
+{
+    return a->klen == b->klen && key_of(texts, a) == key_of(texts, b);
+}
+
+/* Replaces each run of more than CROWD_MAX patterns under one key with one
+ * entry that says so (len 0). */
+static void mark_crowds(struct prefix_index *x)
+{
+    size_t kept = 0;
+    for (size_t i = 0, end; i < x->npatterns; i = end) {
+        for (end = i + 1; end < x->npatterns && same_key(x->texts, &x->patterns[i],
+                                                          &x->patterns[end]); end++)
+            ;
+        if (end - i > CROWD_MAX) {
+            x->patterns[kept] = x->patterns[i];
+            x->patterns[kept++].len = 0;
+        } else {
+            memmove(&x->patterns[kept], &x->patterns[i], (end - i) * sizeof(*x->patterns));
+            kept += end - i;
+        }
+    }
+    x->npatterns = kept;
+}
+
 static void fill_buckets(struct prefix_index *x, size_t nbuckets)
 {
     size_t k = 0;
@@ -97,6 +126,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
     }
     struct sorting sorting = {x->texts, x->shift};
     qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_then_key, &sorting);
+    mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);
     return 0;
 }

@@ -15,7 +15,8 @@
 struct prefix_pattern {
     uint32_t pattern;          /* the matcher's pattern number */
     uint32_t text;             /* offset of its bytes in the index's texts */
-    uint16_t len;              /* in bytes */
+    uint16_t len;              /* in bytes; 0: too many patterns under
+                                * this key to compare, walk instead */
     uint8_t klen;              /* of the key */
     uint8_t folded;            /* compared case-insensitively */
 };

@@ -368,6 +368,23 @@ static void prefix_index_keys(void **state)
     matcher_free(m);
 }
 
+/* Under one key more patterns than the index compares: the walk decides. */
+static void prefix_index_crowded_key(void **state)
+{
+    (void)state;
+    static const struct pat p[] = {
+        {"Aleksandr Ivanov", 0, ENTRY_PERSON, 0}, {"Aleksandr Orlov", 1, ENTRY_PERSON, 0},
+        {"Aleksandr Popov", 2, ENTRY_PERSON, 0},  {"Aleksandr Sokolov", 3, ENTRY_PERSON, 0},
+        {"Aleksandr Volkov", 4, ENTRY_PERSON, 0}, {"aleksandr kozlov", 5, ENTRY_PERSON, 1},
+        {"Aleksandra", 6, ENTRY_PERSON, 0},       {"Alek", 7, ENTRY_TERM, 0},
+    };
+    struct matcher *m = build(p, 8);
+    expect_marked(m, ALL_TYPES, "[1:Aleksandr Orlov] met [5:ALEKSANDR KOZLOV], [6:Aleksandra] and "
+                                "Aleksandr Petrov, [7:Alek] and [4:Aleksandr  Volkov] ..........");
+    expect_marked(m, 1u << ENTRY_TERM, "Aleksandr Orlov met [7:Alek] and Aleksandra ..........");
+    matcher_free(m);
+}
+
 static void case_insensitive(void **state)
 {
     (void)state;
@@ -1004,6 +1021,7 @@ int main(void)
         cmocka_unit_test(word_boundaries),
         cmocka_unit_test(type_mask),
         cmocka_unit_test(prefix_index_keys),
+        cmocka_unit_test(prefix_index_crowded_key),
         cmocka_unit_test(case_insensitive),
         cmocka_unit_test(whitespace_runs),
         cmocka_unit_test(hold_from),
