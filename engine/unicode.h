@@ -14,19 +14,21 @@ enum uc_class {
 
 enum uc_class uc_classify_slow(uint32_t cp);
 uint32_t uc_fold_slow(uint32_t cp);
-extern const unsigned char uc_ascii_classes[128];
 
-/* ASCII, the common case, is a table lookup here; the rest a search. */
+#define UC_LOW_LIMIT 0x800
+extern const unsigned char uc_low_classes[UC_LOW_LIMIT];
+extern const uint16_t uc_low_folds[UC_LOW_LIMIT];
+
+/* Code points below U+0800 (ASCII, Latin, Greek, Cyrillic: the text of
+ * most pages) are a table lookup here; the rest a search. */
 static inline enum uc_class uc_classify(uint32_t cp)
 {
-    return cp < 0x80 ? (enum uc_class)uc_ascii_classes[cp] : uc_classify_slow(cp);
+    return cp < UC_LOW_LIMIT ? (enum uc_class)uc_low_classes[cp] : uc_classify_slow(cp);
 }
 
 static inline uint32_t uc_fold(uint32_t cp)
 {
-    if (cp < 0x80)
-        return cp >= 'A' && cp <= 'Z' ? cp + 32 : cp;
-    return uc_fold_slow(cp);
+    return cp < UC_LOW_LIMIT ? uc_low_folds[cp] : uc_fold_slow(cp);
 }
 
 /* Decodes one UTF-8 sequence from s[0..n).  Returns its length; 0 when
