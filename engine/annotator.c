@@ -595,7 +595,7 @@ static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset
             }
     for (size_t i = 0; i < n && !a->exhausted; i++) {
         if (!a->in_ref && !a->utf8_len && match_idle(&a->match)) {
-            i += match_scan(&a->match, p + i, n - i, offset + i);
+            i += match_scan(&a->match, p + i, n - i, offset + i, !a->table);
             if (a->match.ndone)
                 put_mentions(a);
             if (i == n)

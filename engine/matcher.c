@@ -518,49 +518,102 @@ static int put_final(struct match_stream *s, uint32_t pattern, uint64_t start, u
     return 0;
 }
 
-/* Where the word that goes on at p[i] ends: at a byte that is no ASCII
- * word character, or n. */
-static size_t word_end(const unsigned char *info, const unsigned char *p, size_t i, size_t n)
+/* The character at p[i] when it is a whole two-byte UTF-8 sequence in hand
+ * (U+0080..U+07FF: Latin, Greek, Cyrillic letters, no-break space), else 0.
+ * Only for UTF-8 text: a single-byte charset's bytes are characters each. */
+static uint32_t two_byte_char(const unsigned char *p, size_t i, size_t n)
 {
-    while (i + 4 <= n && (info[p[i]] & info[p[i + 1]] & info[p[i + 2]] & info[p[i + 3]] & BYTE_WORD))
-        i += 4;
-    while (i < n && (info[p[i]] & BYTE_WORD))
-        i++;
-    return i;
+    if (p[i] < 0xC2 || p[i] > 0xDF || i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
+        return 0;
+    return ((uint32_t)(p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F);
+}
+
+/* Whether a pattern can begin with the two bytes at p (an exact one), or
+ * with the folding of the character cp they make (a case-insensitive one). */
+static int two_byte_may_start(const struct matcher *m, const unsigned char *p, uint32_t cp)
+{
+    if (m->exact) {
+        uint32_t first = m->exact->root_next[p[0]];
+        if (first != AC_ROOT && automaton_child(m->exact, first, p[1]) != AC_ROOT)
+            return 1;
+    }
+    if (m->folded) {
+        unsigned char folded[4];
+        size_t len = utf8_encode(uc_fold(cp), folded);
+        uint32_t first = m->folded->root_next[folded[0]];
+        if (first != AC_ROOT && (len == 1 || automaton_child(m->folded, first, folded[1]) != AC_ROOT))
+            return 1;
+    }
+    return 0;
+}
+
+/* Where the word that goes on at p[i] ends: at a character that is no word
+ * character (or, with `utf8` off, a byte that is not ASCII), or n. */
+static size_t word_end(const unsigned char *info, const unsigned char *p, size_t i, size_t n,
+                       int utf8)
+{
+    for (;;) {
+        while (i + 4 <= n &&
+               (info[p[i]] & info[p[i + 1]] & info[p[i + 2]] & info[p[i + 3]] & BYTE_WORD))
+            i += 4;
+        while (i < n && (info[p[i]] & BYTE_WORD))
+            i++;
+        uint32_t cp = utf8 && i < n ? two_byte_char(p, i, n) : 0;
+        if (!cp || uc_classify(cp) != UC_WORD)
+            return i;
+        i += 2;
+    }
 }
 
 /* Past the rest of a word and the byte that ends it, which cannot begin a
  * mention either; not past a byte that must be decoded. */
-static size_t past_word(const unsigned char *info, const unsigned char *p, size_t i, size_t n)
+static size_t past_word(const unsigned char *info, const unsigned char *p, size_t i, size_t n,
+                        int utf8)
 {
-    i = word_end(info, p, i, n);
+    i = word_end(info, p, i, n, utf8);
     return i < n && !(info[p[i]] & BYTE_STOP) ? i + 1 : i;
 }
 
-size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset)
+/* The class of the character that ends at p[i - 1], i > 0, taken whole. */
+static enum uc_class class_before(const unsigned char *p, size_t i)
+{
+    if (p[i - 1] < 0x80)
+        return uc_classify(p[i - 1]);
+    return uc_classify(((uint32_t)(p[i - 2] & 0x1F) << 6) | (p[i - 1] & 0x3F));
+}
+
+size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
+                  int utf8)
 {
     const unsigned char *info = s->m->byte_info;
-    size_t i = s->prev_word ? past_word(info, p, 0, n) : 0;
-    /* Here p[i] follows a byte that is no word character. */
+    size_t i = s->prev_word ? past_word(info, p, 0, n, utf8) : 0;
+    /* Here p[i] follows a character that is no word character. */
     while (i < n) {
         unsigned char b = info[p[i]];
-        if (b & BYTE_STOP)
-            break;
+        if (b & BYTE_STOP) {
+            uint32_t cp = utf8 ? two_byte_char(p, i, n) : 0;
+            if (!cp || two_byte_may_start(s->m, p + i, cp))
+                break;
+            i = uc_classify(cp) == UC_WORD ? past_word(info, p, i + 2, n, utf8) : i + 2;
+            continue;
+        }
         if (b & BYTE_STARTS) {
             uint32_t pattern = AC_NO_PATTERN;
             size_t len = longest_here(s, p + i, n - i, &pattern);
             if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
                 break;
             if (len) {
-                i = (info[p[i + len - 1]] & BYTE_WORD) ? past_word(info, p, i + len, n) : i + len;
+                i = (info[p[i + len - 1]] & BYTE_WORD) ? past_word(info, p, i + len, n, utf8)
+                                                       : i + len;
                 continue;
             }
         }
-        i = (b & BYTE_WORD) ? past_word(info, p, i + 1, n) : i + 1;
+        i = (b & BYTE_WORD) ? past_word(info, p, i + 1, n, utf8) : i + 1;
     }
     if (i) {
-        s->prev_word = (info[p[i - 1]] & BYTE_WORD) != 0;
-        s->prev_space = (info[p[i - 1]] & BYTE_SPACE) != 0;
+        enum uc_class last = class_before(p, i);
+        s->prev_word = last == UC_WORD;
+        s->prev_space = last == UC_SPACE;
     }
     return i;
 }

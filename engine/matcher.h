@@ -112,14 +112,16 @@ static inline int match_idle(const struct match_stream *s)
 {
     return s->state_exact == AC_ROOT && s->state_folded == AC_ROOT && !s->nopen && !s->nready;
 }
-/* While idle, takes as much of the ASCII text p[0..n) (at source offset
- * `offset`) as it can decide without feeding it code point by code point:
- * words that begin no pattern are passed over, and a mention that lies
- * wholly within the bytes in hand is found by walking the automata from its
- * first byte and put with the final ones.  Returns the bytes taken; the
- * caller feeds the next one (a reference, a non-ASCII byte, or text whose
- * outcome depends on what comes after p[n-1]). */
-size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset);
+/* While idle, takes as much of the text p[0..n) (at source offset `offset`)
+ * as it can decide without feeding it code point by code point: words that
+ * begin no pattern are passed over (ASCII ones, and with `utf8` those of
+ * two-byte characters too), and a mention of ASCII text that lies wholly
+ * within the bytes in hand is found from its first byte and put with the
+ * final ones.  Returns the bytes taken, whole characters; the caller feeds
+ * the next one (a reference, another character, or text whose outcome
+ * depends on what comes after p[n-1]). */
+size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
+                  int utf8);
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
 /* The first source byte that a mention still in progress may need; text

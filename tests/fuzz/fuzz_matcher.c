@@ -262,14 +262,16 @@ static void run_engine(const struct matcher *m, const struct text *t, enum skip_
                 if (to - from > w)
                     to = from + w;
             }
-            size_t k = match_scan(&s, t->bytes + from, to - from, from);
+            size_t k = match_scan(&s, t->bytes + from, to - from, from, 1);
             if (k > to - from)
                 FAIL("match_scan took %zu of %zu bytes", k, to - from);
-            /* Only ASCII can be passed over, and so a byte is a code point. */
-            for (size_t j = 0; j < k; j++)
-                if (t->cp[i + j] >= 0x80 || t->cp[i + j] == CP_BREAK)
-                    FAIL("match_scan took U+%04X at byte %zu", (unsigned)t->cp[i + j], from + j);
-            skipped = k;
+            /* Whole code points, ASCII or of two bytes. */
+            for (; skipped < t->n - i && t->start[i + skipped] < from + k; skipped++)
+                if (t->cp[i + skipped] >= 0x800 || t->cp[i + skipped] == CP_BREAK)
+                    FAIL("match_scan took U+%04X at byte %llu", (unsigned)t->cp[i + skipped],
+                         (unsigned long long)t->start[i + skipped]);
+            if (skipped && t->end[i + skipped - 1] != from + k)
+                FAIL("match_scan took %zu bytes, not whole code points", k);
         }
         if (skipped) {
             i += skipped;

@@ -155,6 +155,11 @@ static void case_insensitive_cyrillic(void **state)
     expect("<p>ЕВРАЗИЙСКИЙ  ЭКОНОМИЧЕСКИЙ союз и Беларусь</p>",
            "<p>" A_EEU "ЕВРАЗИЙСКИЙ  ЭКОНОМИЧЕСКИЙ союз" END " и " A_BY "Беларусь" END "</p>");
     unchanged("<p>БЕЛАРУСЬ Беларуси Беларусью</p>");
+    /* Words of two-byte characters passed over whole, beside three-byte
+     * ones, a no-break space and two-byte punctuation. */
+    expect("<p>Президент\xC2\xA0Беларусь, «Беларусь», Ἀθῆναι-Беларусь; Беларусьы Беларусь</p>",
+           "<p>Президент\xC2\xA0" A_BY "Беларусь" END ", «" A_BY "Беларусь" END "», Ἀθῆναι-"
+           A_BY "Беларусь" END "; Беларусьы " A_BY "Беларусь" END "</p>");
 }
 
 static void skipped_places(void **state)

@@ -102,7 +102,7 @@ static void run_engine_with(const struct matcher *m, unsigned mask, const uint32
                 bytes[len] = (unsigned char)cps[i + len];
                 len++;
             }
-            skipped = match_scan(&s, bytes, len, i);
+            skipped = match_scan(&s, bytes, len, i, 1);
             assert_true(skipped <= len);
         }
         if (skipped) {
