@@ -476,9 +476,10 @@ static int header_charset(request_rec *r, char *label, size_t cap)
 }
 
 /* Why a response is left alone (with *counted the reason as counted), or
- * NULL when it is annotated. */
+ * NULL when it is annotated; *charset is then the header's charset label,
+ * "" for none. */
 static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c,
-                                  enum pass_reason *counted)
+                                  enum pass_reason *counted, char charset[CHARSET_LABEL_MAX])
 {
     *counted = PASS_OFF;
     if (!c->glossary)
@@ -509,9 +510,10 @@ static const char *reason_to_pass(request_rec *r, const briefing_dir_conf *c,
     if (cache && ap_strcasestr(cache, "no-transform"))
         return "Cache-Control: no-transform";
     *counted = PASS_CHARSET;
-    char label[CHARSET_LABEL_MAX];
-    if (header_charset(r, label, sizeof(label)) && !charset_is_supported(label))
-        return apr_psprintf(r->pool, "charset %s", label);
+    if (!header_charset(r, charset, CHARSET_LABEL_MAX))
+        *charset = '\0';
+    else if (!charset_is_supported(charset))
+        return apr_psprintf(r->pool, "charset %s", charset);
     return NULL;
 }
 
@@ -673,10 +675,9 @@ static const char *link_base(const briefing_dir_conf *c, apr_pool_t *p)
 }
 
 static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf *c,
-                                         briefing_request *req)
+                                         briefing_request *req, const char *charset)
 {
     request_rec *r = f->r;
-    char label[CHARSET_LABEL_MAX];
     struct annotate_options o = {
         .mentions = c->mentions == UNSET ? MENTIONS_FIRST : (enum mentions_mode)c->mentions,
         .max_links = c->max_links == UNSET ? 0 : (unsigned)c->max_links,
@@ -691,7 +692,7 @@ static briefing_filter_ctx *start_filter(ap_filter_t *f, const briefing_dir_conf
                          ap_escape_html(r->pool, link_base(c, r->pool))),
         /* The header's charset wins; without one, the page's meta decides. */
         .sniff_charset = 1,
-        .charset = header_charset(r, label, sizeof(label)) ? label : NULL,
+        .charset = *charset ? charset : NULL,
         .last_modified = last_modified_day(r),
     };
     if (c->date_sources)
@@ -735,9 +736,10 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
         const briefing_dir_conf *c = ap_get_module_config(r->per_dir_config, &briefing_module);
         briefing_request *req = request_state(r, c);
         enum pass_reason counted;
+        char charset[CHARSET_LABEL_MAX];
         int again = req && req->filtering;
         const char *why = again ? "annotated already by an earlier BRIEFING filter"
-                                : reason_to_pass(r, c, &counted);
+                                : reason_to_pass(r, c, &counted, charset);
         if (req && r->status == HTTP_NOT_MODIFIED)
             tag_etag(r, req);
         if (why) {
@@ -747,7 +749,7 @@ static apr_status_t briefing_filter(ap_filter_t *f, apr_bucket_brigade *bb)
                 status_count_passed(r->server, counted);
             return pass_on(f, bb);
         }
-        if (!(ctx = f->ctx = start_filter(f, c, req))) {
+        if (!(ctx = f->ctx = start_filter(f, c, req, charset))) {
             status_count_passed(r->server, PASS_ERROR);
             return pass_on(f, bb);
         }
