@@ -618,9 +618,8 @@ static void check_contained(struct lint *L)
         nfound = 0;
         for (size_t j = 0; j < qlen; j++) {
             state = automaton_next(a, state, (unsigned char)Q->folded[j]);
-            uint32_t at = a->nodes[state].pattern != AC_NO_PATTERN ? state : a->nodes[state].output;
-            for (; at != AC_ROOT; at = a->nodes[at].output) {
-                uint32_t k = a->nodes[at].pattern;
+            for (uint32_t r = automaton_found(a, state); r != AC_NO_REPORT; r = a->reports[r].next) {
+                uint32_t k = a->reports[r].pattern;
                 size_t from = j + 1 - key_len[k];
                 if (is_word_at(Q->folded, qlen, from, 1) || is_word_at(Q->folded, qlen, j + 1, 0))
                     continue;

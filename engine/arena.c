@@ -34,10 +34,12 @@ void arena_free(struct arena *a)
     free(a);
 }
 
-void *arena_alloc(struct arena *a, size_t size)
+/* Aligns where an allocation starts rather than rounding its size, so that
+ * strings, which need no alignment, take only their bytes. */
+static void *arena_take(struct arena *a, size_t size, size_t align)
 {
-    size = (size + ARENA_ALIGN - 1) & ~(size_t)(ARENA_ALIGN - 1);
-    if (!a->top || a->top->size - a->top->used < size) {
+    size_t at = a->top ? (a->top->used + align - 1) & ~(align - 1) : 0;
+    if (!a->top || at > a->top->size || a->top->size - at < size) {
         size_t block = size > ARENA_BLOCK_MIN ? size : ARENA_BLOCK_MIN;
         struct arena_block *b = malloc(sizeof(*b) + block);
         if (!b)
@@ -47,16 +49,23 @@ void *arena_alloc(struct arena *a, size_t size)
         b->used = 0;
         a->top = b;
         a->footprint += sizeof(*b) + block;
+        at = 0;
     }
-    void *p = a->top->data + a->top->used;
-    a->top->used += size;
-    memset(p, 0, size);
+    a->top->used = at + size;
+    return a->top->data + at;
+}
+
+void *arena_alloc(struct arena *a, size_t size)
+{
+    void *p = arena_take(a, size, ARENA_ALIGN);
+    if (p)
+        memset(p, 0, size);
     return p;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)
 {
-    char *p = arena_alloc(a, n + 1);
+    char *p = arena_take(a, n + 1, 1);
     if (p) {
         memcpy(p, s, n);
         p[n] = '\0';

@@ -120,38 +120,36 @@ oom:
     return -1;
 }
 
-/* Lays the edges out per node in breadth-first order, then links each node
- * to its failure node and its output node (both are shallower, so the
- * breadth-first order has them ready). */
-static int link_nodes(struct automaton *a, const struct trie *t)
+/* Numbers the trie's nodes breadth-first (order[new] = trie node), so
+ * that each node's children, in label order, are consecutive. */
+static void number_nodes(struct automaton *a, const struct trie *t, uint32_t *order)
 {
-    uint32_t *queue = malloc(t->n * sizeof(*queue));
-    if (!queue)
-        return -1;
-    size_t head = 0, tail = 0, edge = 0;
-    queue[tail++] = AC_ROOT;
+    size_t head = 0, tail = 0;
+    order[tail++] = AC_ROOT;
     while (head < tail) {
-        uint32_t u = queue[head++];
-        struct ac_node *node = &a->nodes[u];
-        node->pattern = t->pattern[u];
-        node->depth = t->depth[u];
-        node->edges = (uint32_t)edge;
+        uint32_t u = order[head];
+        a->depth[head] = t->depth[u];
+        a->nodes[head++].children = (uint32_t)tail;
         for (uint32_t v = t->first_child[u]; v != AC_ROOT; v = t->next_sibling[v]) {
-            a->edge_label[edge] = t->label[v];
-            a->edge_target[edge++] = v;
-            queue[tail++] = v;
+            a->label[tail] = t->label[v];
+            order[tail++] = v;
         }
-        node->nedges = (uint16_t)(edge - node->edges);
     }
-    for (uint32_t k = 0; k < a->nodes[AC_ROOT].nedges; k++)
-        a->root_next[a->edge_label[k]] = a->edge_target[k];
-    for (size_t i = 1; i < tail; i++) {
-        uint32_t u = queue[i];
-        for (uint32_t v = t->first_child[u]; v != AC_ROOT; v = t->next_sibling[v]) {
+    a->nodes[tail].children = (uint32_t)tail;
+    for (uint32_t c = a->nodes[AC_ROOT].children; c < a->nodes[AC_ROOT + 1].children; c++)
+        a->root_next[a->label[c]] = c;
+}
+
+/* Links each node to its failure node; breadth-first, the failure node
+ * (shallower) is linked first. */
+static void link_failures(struct automaton *a)
+{
+    for (size_t u = 1; u < a->nnodes; u++) {
+        for (uint32_t v = a->nodes[u].children; v < a->nodes[u + 1].children; v++) {
             uint32_t f = a->nodes[u].fail;
             for (;;) {
-                uint32_t target = f == AC_ROOT ? a->root_next[t->label[v]]
-                                               : automaton_child(a, f, t->label[v]);
+                uint32_t target = f == AC_ROOT ? a->root_next[a->label[v]]
+                                               : automaton_child(a, f, a->label[v]);
                 if (target != AC_ROOT || f == AC_ROOT) {
                     a->nodes[v].fail = target;
                     break;
@@ -160,18 +158,41 @@ static int link_nodes(struct automaton *a, const struct trie *t)
             }
         }
     }
-    for (size_t i = 1; i < tail; i++) {
-        struct ac_node *node = &a->nodes[queue[i]];
-        const struct ac_node *fail = &a->nodes[node->fail];
-        node->output = fail->pattern != AC_NO_PATTERN ? node->fail : fail->output;
+}
+
+/* Gives a report to every node where a pattern ends or that has one down
+ * its fail chain, the chain's reports linked by `next`.  pattern[] is by
+ * trie node, order[] maps nodes to trie nodes. */
+static int add_reports(struct automaton *a, const uint32_t *pattern, const uint32_t *order)
+{
+    size_t n = 0;
+    for (size_t u = 0; u < a->nnodes; u++) {
+        uint32_t fail_report = u == AC_ROOT ? AC_NO_REPORT : a->nodes[a->nodes[u].fail].report;
+        int ends = pattern[order[u]] != AC_NO_PATTERN;
+        a->nodes[u].report = ends || fail_report != AC_NO_REPORT ? (uint32_t)n++ : AC_NO_REPORT;
     }
-    free(queue);
+    a->nreports = n;
+    a->reports = malloc((n ? n : 1) * sizeof(*a->reports));
+    if (!a->reports)
+        return -1;
+    for (size_t u = 1; u < a->nnodes; u++) {
+        uint32_t r = a->nodes[u].report;
+        if (r == AC_NO_REPORT)
+            continue;
+        uint32_t fail_report = a->nodes[a->nodes[u].fail].report;
+        int passes_on = fail_report != AC_NO_REPORT &&
+                        a->reports[fail_report].pattern == AC_NO_PATTERN;
+        a->reports[r].pattern = pattern[order[u]];
+        /* A failure node without a pattern of its own passes on its next. */
+        a->reports[r].next = passes_on ? a->reports[fail_report].next : fail_report;
+    }
     return 0;
 }
 
 struct automaton *automaton_build(struct ac_pattern *patterns, size_t n)
 {
     struct trie t = {0};
+    uint32_t *order = NULL;
     struct automaton *a = calloc(1, sizeof(*a));
     if (!a)
         return NULL;
@@ -179,14 +200,21 @@ struct automaton *automaton_build(struct ac_pattern *patterns, size_t n)
     if (trie_insert_all(&t, patterns, n))
         goto oom;
     a->nnodes = t.n;
-    a->nodes = calloc(t.n, sizeof(*a->nodes));
-    a->edge_label = malloc(t.n);
-    a->edge_target = malloc(t.n * sizeof(*a->edge_target));
-    if (!a->nodes || !a->edge_label || !a->edge_target || link_nodes(a, &t))
+    a->nodes = calloc(t.n + 1, sizeof(*a->nodes));
+    a->label = calloc(t.n, 1);
+    a->depth = malloc(t.n * sizeof(*a->depth));
+    order = malloc(t.n * sizeof(*order));
+    if (!a->nodes || !a->label || !a->depth || !order)
         goto oom;
+    number_nodes(a, &t, order);
+    link_failures(a);
+    if (add_reports(a, t.pattern, order))
+        goto oom;
+    free(order);
     trie_free(&t);
     return a;
 oom:
+    free(order);
     trie_free(&t);
     automaton_free(a);
     return NULL;
@@ -197,12 +225,15 @@ void automaton_free(struct automaton *a)
     if (!a)
         return;
     free(a->nodes);
-    free(a->edge_label);
-    free(a->edge_target);
+    free(a->label);
+    free(a->depth);
+    free(a->reports);
     free(a);
 }
 
 size_t automaton_memory(const struct automaton *a)
 {
-    return sizeof(*a) + a->nnodes * (sizeof(struct ac_node) + 1 + sizeof(uint32_t));
+    return sizeof(*a) + (a->nnodes + 1) * sizeof(struct ac_node) +
+           a->nnodes * (sizeof(*a->label) + sizeof(*a->depth)) +
+           a->nreports * sizeof(struct ac_report);
 }

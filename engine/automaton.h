@@ -15,20 +15,32 @@ struct ac_pattern {
     uint32_t id;          /* reported when the pattern is found */
 };
 
+#define AC_NO_REPORT UINT32_MAX
+
+/* Nodes are numbered breadth-first, so that a node's children are
+ * consecutive and end where the next node's begin: the children of node s
+ * are the nodes from nodes[s].children to before nodes[s + 1].children,
+ * sorted by label.  No edge needs a record of its own. */
 struct ac_node {
     uint32_t fail;        /* longest proper suffix that is a trie node */
-    uint32_t edges;       /* first of this node's edges */
-    uint32_t output;      /* nearest node down the fail chain with a pattern */
-    uint32_t pattern;     /* pattern ending exactly here, or AC_NO_PATTERN */
-    uint16_t nedges;
-    uint16_t depth;       /* in UTF-8 code points, not bytes */
+    uint32_t children;
+    uint32_t report;      /* what is found on reaching it, or AC_NO_REPORT */
+};
+
+/* Only nodes where a pattern ends, or a shorter one down the fail chain
+ * does, have a report: a few in a large automaton. */
+struct ac_report {
+    uint32_t pattern;     /* ending exactly at the node, or AC_NO_PATTERN */
+    uint32_t next;        /* the report of the nearest node down the fail
+                           * chain where a pattern ends, or AC_NO_REPORT */
 };
 
 struct automaton {
-    struct ac_node *nodes;
-    unsigned char *edge_label;   /* sorted per node */
-    uint32_t *edge_target;
-    size_t nnodes;
+    struct ac_node *nodes;       /* nnodes, and one that only ends the children */
+    unsigned char *label;        /* per node: the byte of the edge into it */
+    uint16_t *depth;             /* per node, in UTF-8 code points, not bytes */
+    struct ac_report *reports;
+    size_t nnodes, nreports;
     uint32_t root_next[256];
 };
 
@@ -41,13 +53,12 @@ size_t automaton_memory(const struct automaton *a);
 static inline uint32_t automaton_child(const struct automaton *a, uint32_t s,
                                        unsigned char b)
 {
-    const struct ac_node *node = &a->nodes[s];
-    const unsigned char *label = a->edge_label + node->edges;
-    size_t lo = 0, hi = node->nedges;
+    uint32_t lo = a->nodes[s].children, hi = a->nodes[s + 1].children;
+    const unsigned char *label = a->label;
     while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
+        uint32_t mid = (lo + hi) / 2;
         if (label[mid] == b)
-            return a->edge_target[node->edges + mid];
+            return mid;
         if (label[mid] < b)
             lo = mid + 1;
         else
@@ -66,6 +77,21 @@ static inline uint32_t automaton_next(const struct automaton *a, uint32_t s,
         s = a->nodes[s].fail;
     }
     return a->root_next[b];
+}
+
+/* The pattern that ends exactly at state s, or AC_NO_PATTERN. */
+static inline uint32_t automaton_pattern(const struct automaton *a, uint32_t s)
+{
+    uint32_t r = a->nodes[s].report;
+    return r == AC_NO_REPORT ? AC_NO_PATTERN : a->reports[r].pattern;
+}
+
+/* The first of the reports, linked by `next`, of every pattern that ends at
+ * state s (longest first); AC_NO_REPORT when none does. */
+static inline uint32_t automaton_found(const struct automaton *a, uint32_t s)
+{
+    uint32_t r = a->nodes[s].report;
+    return r != AC_NO_REPORT && a->reports[r].pattern == AC_NO_PATTERN ? a->reports[r].next : r;
 }
 
 #endif

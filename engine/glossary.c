@@ -44,6 +44,7 @@ struct loader {
     char pending[GLOSSARY_ERROR_MAX];   /* a validation error still without a place */
     struct glossary *g;
     struct arena *scratch;       /* pattern texts, freed once the matcher is built */
+    const char *last_lang;       /* the xml:lang kept last, for node_lang */
 };
 
 static void fail_at(struct loader *ld, long line, long col, const char *fmt, ...)
@@ -170,6 +171,24 @@ static void on_doctype(void *ctx, const xmlChar *name, const xmlChar *external_i
     xmlStopParser(ctxt);
 }
 
+static int in_glossary_ns(const xmlNode *n, const char *name);
+
+/* The whitespace between the elements of glossary, entry and description,
+ * whose content is elements only, would be a text node each: a third of a
+ * large glossary's tree while it loads.  It is dropped as it is read. */
+static void on_characters(void *ctx, const xmlChar *ch, int len)
+{
+    xmlParserCtxtPtr ctxt = ctx;
+    const xmlNode *parent = ctxt->node;
+    int blank = 1;
+    for (int i = 0; i < len && blank; i++)
+        blank = ch[i] == ' ' || ch[i] == '\t' || ch[i] == '\n' || ch[i] == '\r';
+    if (blank && parent && (in_glossary_ns(parent, "entry") || in_glossary_ns(parent, "glossary") ||
+                            in_glossary_ns(parent, "description")))
+        return;
+    xmlSAX2Characters(ctx, ch, len);
+}
+
 /* libxml2 copies a document handed over whole; read through this, it
  * takes the bytes a window at a time, so a big file is in memory once. */
 struct memory_reader {
@@ -213,13 +232,16 @@ static xmlDocPtr parse(struct loader *ld)
     ctxt->sax->internalSubset = on_doctype;
     ctxt->sax->externalSubset = on_doctype;
     ctxt->sax->serror = on_parse_error;
+    ctxt->sax->characters = ctxt->sax->ignorableWhitespace = on_characters;
     /* No network, no DTD loading, no entity substitution; the SAX hooks
      * above reject any DOCTYPE before its declarations are read. */
     /* Read as UTF-8 whatever the declaration says (libxml2's conversion
-     * would also copy the document once more). */
+     * would also copy the document once more).  The tree is only read:
+     * short texts may be kept in their nodes (XML_PARSE_COMPACT). */
     struct memory_reader reader = {ld->data, ld->size};
     xmlDocPtr doc = xmlCtxtReadIO(ctxt, read_memory, NULL, &reader, ld->name, NULL,
-                                  XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC);
+                                  XML_PARSE_NONET | XML_PARSE_NOCDATA | XML_PARSE_IGNORE_ENC |
+                                  XML_PARSE_COMPACT);
     if (doc && (ld->failed || !ctxt->wellFormed || doc->intSubset || doc->extSubset)) {
         fail_at(ld, 0, 0, "not well-formed");
         xmlFreeDoc(doc);
@@ -231,12 +253,10 @@ static xmlDocPtr parse(struct loader *ld)
     return doc;
 }
 
-static int in_glossary_ns(const xmlNode *n, const char *name);
-
 static int valid_id(const char *id)
 {
     size_t n = strlen(id);
-    if (n == 0 || n > 64 || id[0] == '-')
+    if (n == 0 || n > GLOSSARY_ID_MAX || id[0] == '-')
         return 0;
     for (size_t i = 0; i < n; i++)
         if (!((id[i] >= 'a' && id[i] <= 'z') || (id[i] >= '0' && id[i] <= '9') || id[i] == '-'))
@@ -358,18 +378,13 @@ static int in_glossary_ns(const xmlNode *n, const char *name)
 }
 
 /* Whitespace runs folded to one space and trimmed, optionally case-folded;
- * the text comes from libxml2, so it is valid UTF-8. */
-static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out_len)
+ * the text comes from libxml2, so it is valid UTF-8.  s[0..n) is folded
+ * into out, which must hold 2 * n bytes (folding can lengthen a
+ * character); returns the length. */
+static size_t fold_into(const char *s, size_t n, int casefold, char *out)
 {
-    size_t n = strlen(s);
-    char small[256];
-    /* Folding can lengthen a character; fold into scratch, keep exactly. */
-    char *out = n * 2 + 1 <= sizeof(small) ? small : malloc(n * 2 + 1);
     size_t o = 0;
     int pending_space = 0;
-    if (!out)
-        return NULL;
-    out[0] = '\0';
     for (size_t i = 0; i < n;) {
         uint32_t cp;
         int len = utf8_decode((const unsigned char *)s + i, n - i, &cp);
@@ -387,6 +402,18 @@ static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out
         pending_space = 0;
         o += utf8_encode(casefold ? uc_fold(cp) : cp, (unsigned char *)out + o);
     }
+    return o;
+}
+
+static char *fold_text(struct arena *a, const char *s, int casefold, size_t *out_len)
+{
+    size_t n = strlen(s);
+    char small[256];
+    /* Folded into scratch, kept exactly. */
+    char *out = n * 2 + 1 <= sizeof(small) ? small : malloc(n * 2 + 1);
+    if (!out)
+        return NULL;
+    size_t o = fold_into(s, n, casefold, out);
     char *kept = arena_strndup(a, out, o);
     if (out != small)
         free(out);
@@ -420,40 +447,65 @@ static char *node_attr(struct loader *ld, const xmlNode *n, const char *name, co
     return s;
 }
 
-/* xml:lang of the node or the nearest ancestor that has one. */
+/* Whether the attribute `name` (in no namespace) is `value`. */
+static int node_attr_is(const xmlNode *n, const char *name, const char *value)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)name);
+    int is = v && strcmp((const char *)v, value) == 0;
+    xmlFree(v);
+    return is;
+}
+
+/* The entry type named by the node's type attribute, or -1. */
+static int node_type(const xmlNode *n)
+{
+    xmlChar *v = xmlGetNoNsProp(n, (const xmlChar *)"type");
+    int type = v ? entry_type_from_name((const char *)v, strlen((const char *)v)) : -1;
+    xmlFree(v);
+    return type;
+}
+
+/* xml:lang of the node or the nearest ancestor that has one.  Most nodes
+ * inherit the root's: a run of equal ones shares one copy. */
 static const char *node_lang(struct loader *ld, const xmlNode *n)
 {
     xmlChar *lang = xmlNodeGetLang(n);
+    if (lang && ld->last_lang && strcmp((const char *)lang, ld->last_lang) == 0) {
+        xmlFree(lang);
+        return ld->last_lang;
+    }
     char *s = lang ? arena_strdup(ld->g->arena, (const char *)lang) : NULL;
     xmlFree(lang);
+    if (s)
+        ld->last_lang = s;
     return s;
+}
+
+const char *html_entity(char c)
+{
+    switch (c) {
+    case '&': return "&amp;";
+    case '<': return "&lt;";
+    case '>': return "&gt;";
+    case '"': return "&quot;";
+    default: return NULL;
+    }
 }
 
 size_t html_escape(const char *s, size_t n, char *out)
 {
     size_t o = 0;
     for (size_t i = 0; i < n; i++) {
-        const char *rep = NULL;
-        switch (s[i]) {
-        case '&': rep = "&amp;"; break;
-        case '<': rep = "&lt;"; break;
-        case '>': rep = "&gt;"; break;
-        case '"': rep = "&quot;"; break;
-        default: out[o++] = s[i]; continue;
+        const char *rep = html_entity(s[i]);
+        if (!rep) {
+            out[o++] = s[i];
+            continue;
         }
         size_t len = strlen(rep);
         memcpy(out + o, rep, len);
         o += len;
     }
     return o;
-}
-
-static size_t escaped_length(const char *s, size_t n)
-{
-    size_t len = n;
-    for (size_t i = 0; i < n; i++)
-        len += s[i] == '&' ? 4 : s[i] == '"' ? 5 : (s[i] == '<' || s[i] == '>') ? 3 : 0;
-    return len;
 }
 
 /* ---- dates ---- */
@@ -651,8 +703,7 @@ static int add_inflected_forms(struct loader *ld, struct pattern_list *pl, const
         }
     }
     xmlChar *content = xmlNodeGetContent(node);
-    char *kase = node_attr(ld, node, "case", NULL);
-    int insensitive = kase && strcmp(kase, "insensitive") == 0;
+    int insensitive = node_attr_is(node, "case", "insensitive");
     struct entry_inflection *inf = &e->inflections[e->ninflections++];
     struct ru_forms f = {0};
     inf->text = fold_text(a, content ? (const char *)content : "", 0, NULL);
@@ -766,19 +817,52 @@ static int add_see(struct loader *ld, struct see_list *sl, uint32_t entry, const
     return 0;
 }
 
+/* The summary is kept as the end of the link title, "Name — Summary",
+ * which is then not kept again (glossary_entry_title). */
+static int read_summary(struct loader *ld, struct entry *e, const xmlNode *node)
+{
+    static const char separator[] = GLOSSARY_TITLE_SEPARATOR;
+    xmlChar *content = xmlNodeGetContent(node);
+    const char *text = content ? (const char *)content : "";
+    size_t n = strlen(text), lead = e->name_len + sizeof(separator) - 1;
+    char *title = malloc(lead + 2 * n + 1);
+    size_t summary_len = 0;
+    if (title) {
+        sprintf(title, "%s%s", e->name, separator);
+        summary_len = fold_into(text, n, 0, title + lead);
+    }
+    xmlFree(content);
+    const char *kept = summary_len ? arena_strndup(ld->g->arena, title, lead + summary_len) : NULL;
+    free(title);
+    if (!title || (summary_len && !kept)) {
+        fail_at(ld, 0, 0, "out of memory");
+        return -1;
+    }
+    e->summary = kept ? kept + lead : NULL;   /* NULL when blank */
+    if (kept)
+        e->title_len = (uint32_t)(lead + summary_len);
+    return 0;
+}
+
+static int has_special(const char *s)
+{
+    return s[strcspn(s, HTML_SPECIAL)] != '\0';
+}
+
 static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
                       struct pattern_list *pl, struct see_list *sl)
 {
     struct entry *e = &ld->g->entries[index];
+    const xmlNode *summary = NULL;   /* read once the name is known */
     struct entry_shape shape;
     measure_entry(el, &shape);
     if (allocate_entry(ld, e, &shape))
         return -1;
     e->id = node_attr(ld, el, "id", NULL);
-    char *type = node_attr(ld, el, "type", NULL);
-    if (!e->id || !type)
+    int type = node_type(el);
+    if (!e->id || type < 0)
         return -1;
-    e->type = (enum entry_type)entry_type_from_name(type, strlen(type));
+    e->type = (uint8_t)type;
     e->lang = node_lang(ld, el);
     for (const xmlNode *c = el->children; c; c = c->next) {
         if (in_glossary_ns(c, "name")) {
@@ -787,8 +871,7 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
                 return -1;
         } else if (in_glossary_ns(c, "alias")) {
             struct entry_alias *alias = &e->aliases[e->naliases++];
-            char *kase = node_attr(ld, c, "case", NULL);
-            alias->insensitive = kase && strcmp(kase, "insensitive") == 0;
+            alias->insensitive = node_attr_is(c, "case", "insensitive");
             alias->text = node_text(ld, c, 1);
             alias->lang = node_lang(ld, c);
             if (node_days(ld, c, &alias->from, &alias->until) < 0)
@@ -796,9 +879,7 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
             if (add_pattern(ld, pl, c, index, e->type, alias->insensitive))
                 return -1;
         } else if (in_glossary_ns(c, "summary")) {
-            e->summary = node_text(ld, c, 1);
-            if (e->summary && !*e->summary)
-                e->summary = NULL;
+            summary = c;
         } else if (in_glossary_ns(c, "description")) {
             for (const xmlNode *p = c->children; p; p = p->next)
                 if (in_glossary_ns(p, "p"))
@@ -818,7 +899,15 @@ static int read_entry(struct loader *ld, const xmlNode *el, uint32_t index,
         if (add_inflected_forms(ld, pl, c, e, index))
             return -1;
     }
-    return ld->failed ? -1 : set_search_names(ld, e);
+    if (ld->failed)
+        return -1;
+    e->id_len = (uint8_t)strlen(e->id);
+    e->name_len = (uint16_t)strlen(e->name);
+    e->title_len = e->name_len;
+    if (summary && read_summary(ld, e, summary))
+        return -1;
+    e->title_escapes = has_special(e->name) || (e->summary && has_special(e->summary));
+    return set_search_names(ld, e);
 }
 
 struct sort_slot {
@@ -1021,42 +1110,6 @@ static int check_duplicates(struct loader *ld, const struct pattern_list *pl)
     return ld->failed ? -1 : 0;
 }
 
-/* The link title and the escaped tail of the link's start tag, made once
- * here rather than for every mention. */
-static int prepare_links(struct loader *ld)
-{
-    static const char em_dash[] = " \xE2\x80\x94 ";
-    struct arena *a = ld->g->arena;
-    for (size_t i = 0; i < ld->g->nentries; i++) {
-        struct entry *e = &ld->g->entries[i];
-        size_t name_len = strlen(e->name), summary_len = e->summary ? strlen(e->summary) : 0;
-        size_t title_len = name_len + (e->summary ? sizeof(em_dash) - 1 + summary_len : 0);
-        char *title = arena_alloc(a, title_len + 1);
-        static const char id_open[] = "\" data-briefing-id=\"", title_open[] = "\" title=\"";
-        size_t cap = sizeof(id_open) + strlen(e->id) + sizeof(title_open) + 3;
-        cap += escaped_length(e->name, name_len) + (e->summary ? sizeof(em_dash) - 1 : 0);
-        if (e->summary)
-            cap += escaped_length(e->summary, summary_len);
-        char *tail = arena_alloc(a, cap);
-        if (!title || !tail) {
-            fail_at(ld, 0, 0, "out of memory");
-            return -1;
-        }
-        memcpy(title, e->name, name_len);
-        if (e->summary) {
-            memcpy(title + name_len, em_dash, sizeof(em_dash) - 1);
-            memcpy(title + name_len + sizeof(em_dash) - 1, e->summary, summary_len);
-        }
-        e->title = title;
-        size_t o = (size_t)sprintf(tail, "%s%s%s", id_open, e->id, title_open);
-        o += html_escape(title, title_len, tail + o);
-        memcpy(tail + o, "\">", 3);
-        e->tag_tail = tail;
-        e->tag_tail_len = o + 2;
-    }
-    return 0;
-}
-
 static int compare_meanings(const void *x, const void *y)
 {
     const struct dated_meaning *a = x, *b = y;
@@ -1180,7 +1233,7 @@ static int read_glossary(struct loader *ld, const xmlNode *root)
     }
     g->lang = node_attr(ld, root, "lang", (const char *)XML_XML_NAMESPACE);
     if (index_ids(ld, entry_nodes) || index_names(ld) || resolve_see(ld, &sl) ||
-        check_duplicates(ld, &pl) || prepare_links(ld))
+        check_duplicates(ld, &pl))
         goto done;
     build_matcher(ld, &pl);
 done:
@@ -1193,7 +1246,7 @@ done:
 struct glossary *glossary_load_memory(const char *data, size_t size, const char *name,
                                       char *err, size_t errlen)
 {
-    struct loader ld = {name, data, size, err, errlen, 0, "", NULL, NULL};
+    struct loader ld = {name, data, size, err, errlen, 0, "", NULL, NULL, NULL};
     if (size > GLOSSARY_MAX_BYTES) {
         fail_at(&ld, 0, 0, "is %zu bytes; a glossary may be at most %u bytes",
                 size, GLOSSARY_MAX_BYTES);
@@ -1224,7 +1277,7 @@ struct glossary *glossary_load_memory(const char *data, size_t size, const char 
 
 struct glossary *glossary_load_file(const char *path, char *err, size_t errlen)
 {
-    struct loader ld = {path, NULL, 0, err, errlen, 0, "", NULL, NULL};
+    struct loader ld = {path, NULL, 0, err, errlen, 0, "", NULL, NULL, NULL};
     FILE *f = fopen(path, "rb");
     if (!f) {
         fail_at(&ld, 0, 0, "cannot open: %s", strerror(errno));

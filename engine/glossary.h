@@ -18,6 +18,8 @@ extern const char *const entry_type_names[ENTRY_TYPE_COUNT];
 int entry_type_from_name(const char *s, size_t n);
 
 #define GLOSSARY_MAX_BYTES (256u * 1024 * 1024)
+/* An entry id is 1 to this many of a-z, 0-9 and '-'. */
+#define GLOSSARY_ID_MAX 64
 #define GLOSSARY_ERROR_MAX 1024
 
 struct entry_alias {
@@ -64,34 +66,44 @@ struct entry_inflection {
     size_t nforms;
 };
 
+/* 100,000 of these make a large glossary: pointers first, then the counts
+ * (32 bits: a glossary file is at most GLOSSARY_MAX_BYTES), then the
+ * bytes, so that little pads. */
 struct entry {
     const char *id;
-    enum entry_type type;
     const char *lang;       /* the entry's xml:lang or inherited; NULL when none */
     const char *name;
-    const char *summary;    /* whitespace folded; NULL when absent or blank */
-    const char *title;      /* "Name — Summary" or "Name" */
+    /* Whitespace folded; NULL when absent or blank.  It is the end of the
+     * link title, kept once (glossary_entry_title). */
+    const char *summary;
     const char **paragraphs;
-    size_t nparagraphs;
     struct entry_alias *aliases;
-    size_t naliases;
     struct entry_fact *facts;
-    size_t nfacts;
     uint32_t *see;          /* indexes into the glossary's entries */
-    size_t nsee;
     uint32_t *seen_by;      /* entries whose `see` names this one */
-    size_t nseen_by;
     /* Name and aliases, case-folded, separated by '|': for filtering. */
     const char *search_names;
     struct entry_link *links;
-    size_t nlinks;
     struct entry_inflection *inflections;   /* in file order */
-    size_t ninflections;
-    /* The end of the link's start tag: `" data-briefing-id="ID" title="…">`,
-     * escaped once at load time. */
-    const char *tag_tail;
-    size_t tag_tail_len;
+    uint32_t nparagraphs, naliases, nfacts, nsee, nseen_by, nlinks, ninflections;
+    /* Lengths, for the start tag of every link: measuring them there was
+     * several per cent of annotating text with a mention every 100 bytes. */
+    uint32_t title_len;
+    uint16_t name_len;      /* a name is a pattern: at most 4 * MATCH_PATTERN_MAX bytes */
+    uint8_t id_len;         /* at most GLOSSARY_ID_MAX */
+    uint8_t type;           /* an enum entry_type */
+    uint8_t title_escapes;  /* the link title has a character of HTML_SPECIAL */
 };
+
+#define GLOSSARY_TITLE_SEPARATOR " \xE2\x80\x94 "
+
+/* The entry's link title, "Name — Summary" or "Name" when it has no
+ * summary (e->title_len bytes): a link's title attribute. */
+static inline const char *glossary_entry_title(const struct entry *e)
+{
+    return e->summary ? e->summary - (sizeof(GLOSSARY_TITLE_SEPARATOR) - 1) - e->name_len
+                      : e->name;
+}
 
 struct glossary {
     struct arena *arena;
@@ -136,6 +148,10 @@ void glossary_format_date(int32_t day, char out[11]);
 /* Case-folds and whitespace-folds UTF-8 text into a malloc'd string. */
 char *glossary_fold(const char *s);
 
+/* The characters that html_escape replaces, and a character's replacement
+ * (NULL for any other). */
+#define HTML_SPECIAL "&<>\""
+const char *html_entity(char c);
 /* Writes s[0..n) with & < > " escaped into out (which must hold 6 * n
  * bytes); returns the length written. */
 size_t html_escape(const char *s, size_t n, char *out);

@@ -48,12 +48,10 @@ static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, i
 {
     if (!a)
         return;
-    const struct ac_node *root = &a->nodes[AC_ROOT];
-    for (uint32_t i = 0; i < root->nedges; i++) {
-        unsigned char b1 = a->edge_label[root->edges + i];
-        const struct ac_node *first = &a->nodes[a->edge_target[root->edges + i]];
-        for (uint32_t k = 0; b1 < 0x80 && k < first->nedges; k++) {
-            unsigned char b2 = a->edge_label[first->edges + k];
+    for (uint32_t c1 = a->nodes[AC_ROOT].children; c1 < a->nodes[AC_ROOT + 1].children; c1++) {
+        unsigned char b1 = a->label[c1];
+        for (uint32_t c2 = a->nodes[c1].children; b1 < 0x80 && c2 < a->nodes[c1 + 1].children; c2++) {
+            unsigned char b2 = a->label[c2];
             if (b2 >= 0x80)
                 continue;
             set_start2(m, b1, b2);
@@ -194,14 +192,8 @@ static void add_open(struct match_stream *s, uint32_t pattern, uint64_t end_offs
 static inline void collect(struct match_stream *s, const struct automaton *a, uint32_t state,
                            uint64_t end_offset)
 {
-    const struct ac_node *node = &a->nodes[state];
-    uint32_t at = node->pattern != AC_NO_PATTERN ? state : node->output;
-    if (at == AC_ROOT)
-        return;
-    while (at != AC_ROOT) {
-        add_open(s, a->nodes[at].pattern, end_offset);
-        at = a->nodes[at].output;
-    }
+    for (uint32_t r = automaton_found(a, state); r != AC_NO_REPORT; r = a->reports[r].next)
+        add_open(s, a->reports[r].pattern, end_offset);
 }
 
 /* The candidates waiting for their right boundary learn it. */
@@ -263,9 +255,9 @@ static uint64_t window_start(const struct match_stream *s)
 {
     unsigned depth = 0;
     if (s->m->exact)
-        depth = s->m->exact->nodes[s->state_exact].depth;
-    if (s->m->folded && s->m->folded->nodes[s->state_folded].depth > depth)
-        depth = s->m->folded->nodes[s->state_folded].depth;
+        depth = s->m->exact->depth[s->state_exact];
+    if (s->m->folded && s->m->folded->depth[s->state_folded] > depth)
+        depth = s->m->folded->depth[s->state_folded];
     return s->symbols - depth;
 }
 
@@ -351,7 +343,7 @@ static uint32_t anchored_child(const struct automaton *a, uint32_t state, unsign
 static uint32_t anchored_pattern(const struct match_stream *s, const struct automaton *a,
                                  uint32_t state)
 {
-    uint32_t pattern = a->nodes[state].pattern;
+    uint32_t pattern = automaton_pattern(a, state);
     if (pattern == AC_NO_PATTERN || !(s->type_mask & s->m->patterns[pattern].types))
         return AC_NO_PATTERN;
     return pattern;

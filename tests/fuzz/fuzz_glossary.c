@@ -297,7 +297,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         const struct entry *e = &g->entries[i];
         if (glossary_find(g, e->id, strlen(e->id)) != e)
             FAIL("entry \"%s\" is not found by its id", e->id);
-        if (!e->name || !e->title || !e->tag_tail || strlen(e->tag_tail) != e->tag_tail_len)
+        const char *title = e->name ? glossary_entry_title(e) : NULL;
+        if (!title || strlen(title) != e->title_len || strlen(e->name) != e->name_len ||
+            strlen(e->id) != e->id_len || strncmp(title, e->name, e->name_len) != 0)
             FAIL("entry \"%s\" is incomplete", e->id);
     }
     if (glossary_find(g, "", 0))

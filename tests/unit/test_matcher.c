@@ -585,11 +585,11 @@ static void automaton_finds_every_pattern(void **state)
     uint32_t s = AC_ROOT;
     for (size_t i = 0; text[i]; i++) {
         s = automaton_next(a, s, (unsigned char)text[i]);
-        uint32_t at = a->nodes[s].pattern != AC_NO_PATTERN ? s : a->nodes[s].output;
-        for (; at != AC_ROOT; at = a->nodes[at].output)
-            str_add(&found, "%u@%zu(%u) ", a->nodes[at].pattern, i, a->nodes[at].depth);
+        for (uint32_t r = automaton_found(a, s); r != AC_NO_REPORT; r = a->reports[r].next)
+            str_add(&found, "%u@%zu(%u) ", a->reports[r].pattern, i, a->depth[s]);
     }
-    assert_string_equal(found.s, "1@3(3) 0@3(2) 3@5(4) 4@8(1) ");
+    /* (the depth is the state's, in code points) */
+    assert_string_equal(found.s, "1@3(3) 0@3(3) 3@5(4) 4@8(1) ");
     free(found.s);
     automaton_free(a);
 }
