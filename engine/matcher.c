@@ -520,23 +520,31 @@ static uint32_t two_byte_char(const unsigned char *p, size_t i, size_t n)
     return ((uint32_t)(p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F);
 }
 
-/* Whether a pattern can begin with the two bytes at p (an exact one), or
- * with the folding of the character cp they make (a case-insensitive one). */
-static int two_byte_may_start(const struct matcher *m, const unsigned char *p, uint32_t cp)
+/* The length of the UTF-8 character of two or three bytes at p[i], whole
+ * in hand, with *cp its code point; else 0.  Only for UTF-8 text. */
+static size_t multibyte_char(const unsigned char *p, size_t i, size_t n, uint32_t *cp)
 {
-    if (m->exact) {
-        uint32_t first = m->exact->root_next[p[0]];
-        if (first != AC_ROOT && automaton_child(m->exact, first, p[1]) != AC_ROOT)
-            return 1;
-    }
-    if (m->folded) {
-        unsigned char folded[4];
-        size_t len = utf8_encode(uc_fold(cp), folded);
-        uint32_t first = m->folded->root_next[folded[0]];
-        if (first != AC_ROOT && (len == 1 || automaton_child(m->folded, first, folded[1]) != AC_ROOT))
-            return 1;
-    }
-    return 0;
+    int len = utf8_decode(p + i, n - i, cp);
+    return len == 2 || len == 3 ? (size_t)len : 0;
+}
+
+/* Whether the automaton has a path from its root over b[0..len). */
+static int has_prefix(const struct automaton *a, const unsigned char *b, size_t len)
+{
+    uint32_t state = a->root_next[b[0]];
+    for (size_t k = 1; k < len && state != AC_ROOT; k++)
+        state = automaton_child(a, state, b[k]);
+    return state != AC_ROOT;
+}
+
+/* Whether a pattern can begin with the len bytes at p (an exact one), or
+ * with the folding of the character cp they make (a case-insensitive one). */
+static int char_may_start(const struct matcher *m, const unsigned char *p, size_t len, uint32_t cp)
+{
+    if (m->exact && has_prefix(m->exact, p, len))
+        return 1;
+    unsigned char folded[4];
+    return m->folded && has_prefix(m->folded, folded, utf8_encode(uc_fold(cp), folded));
 }
 
 /* Where the word that goes on at p[i] ends: at a character that is no word
@@ -569,9 +577,11 @@ static size_t past_word(const unsigned char *info, const unsigned char *p, size_
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
-    if (p[i - 1] < 0x80)
-        return uc_classify(p[i - 1]);
-    return uc_classify(((uint32_t)(p[i - 2] & 0x1F) << 6) | (p[i - 1] & 0x3F));
+    size_t start = i - 1;
+    while (start > 0 && (p[start] & 0xC0) == 0x80)
+        start--;
+    uint32_t cp;
+    return utf8_decode(p + start, i - start, &cp) > 0 ? uc_classify(cp) : UC_BOUNDARY;
 }
 
 size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
@@ -583,10 +593,15 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
     while (i < n) {
         unsigned char b = info[p[i]];
         if (b & BYTE_STOP) {
-            uint32_t cp = utf8 ? two_byte_char(p, i, n) : 0;
-            if (!cp || two_byte_may_start(s->m, p + i, cp))
+            /* Words of two-byte characters, and three-byte punctuation
+             * (dashes, quotes; a three-byte word character, the BOM among
+             * them, is left to the feed). */
+            uint32_t cp;
+            size_t len = utf8 ? multibyte_char(p, i, n, &cp) : 0;
+            enum uc_class cls = len ? uc_classify(cp) : UC_BOUNDARY;
+            if (!len || (len == 3 && cls == UC_WORD) || char_may_start(s->m, p + i, len, cp))
                 break;
-            i = uc_classify(cp) == UC_WORD ? past_word(info, p, i + 2, n, utf8) : i + 2;
+            i = cls == UC_WORD ? past_word(info, p, i + len, n, utf8) : i + len;
             continue;
         }
         if (b & BYTE_STARTS) {

@@ -265,9 +265,9 @@ static void run_engine(const struct matcher *m, const struct text *t, enum skip_
             size_t k = match_scan(&s, t->bytes + from, to - from, from, 1);
             if (k > to - from)
                 FAIL("match_scan took %zu of %zu bytes", k, to - from);
-            /* Whole code points, ASCII or of two bytes. */
+            /* Whole code points of one to three bytes. */
             for (; skipped < t->n - i && t->start[i + skipped] < from + k; skipped++)
-                if (t->cp[i + skipped] >= 0x800 || t->cp[i + skipped] == CP_BREAK)
+                if (t->cp[i + skipped] >= 0x10000 || t->cp[i + skipped] == CP_BREAK)
                     FAIL("match_scan took U+%04X at byte %llu", (unsigned)t->cp[i + skipped],
                          (unsigned long long)t->start[i + skipped]);
             if (skipped && t->end[i + skipped - 1] != from + k)
