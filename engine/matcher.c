@@ -510,16 +510,6 @@ static int put_final(struct match_stream *s, uint32_t pattern, uint64_t start, u
     return 0;
 }
 
-/* The character at p[i] when it is a whole two-byte UTF-8 sequence in hand
- * (U+0080..U+07FF: Latin, Greek, Cyrillic letters, no-break space), else 0.
- * Only for UTF-8 text: a single-byte charset's bytes are characters each. */
-static uint32_t two_byte_char(const unsigned char *p, size_t i, size_t n)
-{
-    if (p[i] < 0xC2 || p[i] > 0xDF || i + 1 >= n || (p[i + 1] & 0xC0) != 0x80)
-        return 0;
-    return ((uint32_t)(p[i] & 0x1F) << 6) | (p[i + 1] & 0x3F);
-}
-
 /* The length of the UTF-8 character of two or three bytes at p[i], whole
  * in hand, with *cp its code point; else 0.  Only for UTF-8 text. */
 static size_t multibyte_char(const unsigned char *p, size_t i, size_t n, uint32_t *cp)
@@ -548,7 +538,8 @@ static int char_may_start(const struct matcher *m, const unsigned char *p, size_
 }
 
 /* Where the word that goes on at p[i] ends: at a character that is no word
- * character (or, with `utf8` off, a byte that is not ASCII), or n. */
+ * character (or, with `utf8` off, a byte that is not ASCII), or n.  Inside
+ * a word any word character goes on it, a three-byte one too. */
 static size_t word_end(const unsigned char *info, const unsigned char *p, size_t i, size_t n,
                        int utf8)
 {
@@ -558,10 +549,11 @@ static size_t word_end(const unsigned char *info, const unsigned char *p, size_t
             i += 4;
         while (i < n && (info[p[i]] & BYTE_WORD))
             i++;
-        uint32_t cp = utf8 && i < n ? two_byte_char(p, i, n) : 0;
-        if (!cp || uc_classify(cp) != UC_WORD)
+        uint32_t cp;
+        size_t len = utf8 && i < n ? multibyte_char(p, i, n, &cp) : 0;
+        if (!len || uc_classify(cp) != UC_WORD)
             return i;
-        i += 2;
+        i += len;
     }
 }
 

@@ -8,28 +8,14 @@ import struct
 import threading
 import time
 
-from soaklib import (MARK_A, MARK_B, article_page, drain, install, rss,
+from soaklib import (MARK_A, MARK_B, article_page, drain, install, one_child_site, rss,
                      unexpected_log_lines, version_of, workers)
 from test_reload import big_glossary, poll
 
 # One serving process (so that its RSS tells), with threads to spare: four
 # clients at a time never need more than a few, unless aborted requests
 # linger (then AH00484, "server reached MaxRequestWorkers", fails the test).
-SITE = """
-StartServers 1
-ServerLimit 1
-ThreadsPerChild 64
-MaxRequestWorkers 64
-MinSpareThreads 1
-MaxSpareThreads 64
-LogLevel info
-BriefingGlossary @ROOT@/glossary.xml
-BriefingReloadInterval 1
-BriefingMentions all
-<Directory "@ROOT@/htdocs">
-  BriefingAnnotate On
-</Directory>
-"""
+SITE = one_child_site(64)
 # Big versions (20,000 more entries, several MB each in memory): a version
 # that an aborted request failed to release would stay in memory once
 # replaced, and show.

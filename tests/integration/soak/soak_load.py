@@ -5,13 +5,13 @@ under load.  Run by `make test-soak`; not collected by a plain
 import time
 
 from soaklib import (BROKEN_DUP, BROKEN_TRUNCATED, GLOSSARY_A, GLOSSARY_B, Sampler, Wrk,
-                     Writer, article_page, check_versions, check_wrk, drain, install, rss,
-                     unexpected_log_lines, version_of, wait_until, workers)
+                     Writer, article_page, check_versions, check_wrk, drain, install,
+                     one_child_site, rss, unexpected_log_lines, version_of, wait_until,
+                     workers)
 from test_reload import poll
 
-# One child of 96 threads, never more and never fewer (the spare-thread
-# limits never ask for another one nor for one to go), so that the RSS of
-# the same process is compared at the start and at the end.  One, not two:
+# One child of 96 threads, so that the RSS of the same process is compared
+# at the start and at the end.  One, not two:
 # each connection keeps its own pool and allocator, whose free list is part
 # of the RSS and is recycled, not freed, when the connection ends, so how
 # wrk's 64 connections happened to split between two children moved their
@@ -21,24 +21,7 @@ from test_reload import poll
 # workers closes keep-alive connections, AH00484, which clients see as
 # failed requests whatever the module does).  MaxKeepAliveRequests 0:
 # wrk's 64 connections stay the same 64.
-SITE = """
-StartServers 1
-ServerLimit 1
-ThreadLimit 96
-ThreadsPerChild 96
-MaxRequestWorkers 96
-MinSpareThreads 1
-MaxSpareThreads 96
-MaxConnectionsPerChild 0
-MaxKeepAliveRequests 0
-LogLevel info
-BriefingGlossary @ROOT@/glossary.xml
-BriefingReloadInterval 1
-BriefingMentions all
-<Directory "@ROOT@/htdocs">
-  BriefingAnnotate On
-</Directory>
-"""
+SITE = one_child_site(96, "MaxConnectionsPerChild 0\nMaxKeepAliveRequests 0\n")
 PAGE = article_page(4)
 WARMUP = 20
 SECONDS = 30

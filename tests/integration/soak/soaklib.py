@@ -56,6 +56,23 @@ def check_versions(body_a, body_b):
     assert body_a.count(LINK) > 100
 
 
+def one_child_site(threads, extra=""):
+    """The soak site: one event-MPM child of `threads` threads, never more
+    and never fewer (the spare-thread limits never ask for another one nor
+    for one to go), so that one process's RSS tells; the glossary checked
+    every second and every mention linked."""
+    return ("StartServers 1\nServerLimit 1\nThreadLimit %d\nThreadsPerChild %d\n"
+            "MaxRequestWorkers %d\nMinSpareThreads 1\nMaxSpareThreads %d\n" % ((threads,) * 4)
+            + extra + """LogLevel info
+BriefingGlossary @ROOT@/glossary.xml
+BriefingReloadInterval 1
+BriefingMentions all
+<Directory "@ROOT@/htdocs">
+  BriefingAnnotate On
+</Directory>
+""")
+
+
 def install(h, data, name="glossary.xml"):
     """Writes data beside the glossary and moves it into place (mv)."""
     tmp = h.path("incoming-" + name)
