@@ -78,6 +78,16 @@ static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *
     return rv;
 }
 
+static void classify_bytes(struct matcher *m)
+{
+    unsigned char word[128], starts[128];
+    for (unsigned b = 0; b < 128; b++) {
+        word[b] = (m->byte_info[b] & BYTE_WORD) != 0;
+        starts[b] = (m->byte_info[b] & BYTE_STARTS) != 0;
+    }
+    byte_classes_init(&m->classes, word, starts);
+}
+
 struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n)
 {
     struct matcher *m = calloc(1, sizeof(*m));
@@ -118,6 +128,7 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
                                           (cls == UC_WORD ? BYTE_WORD : 0) |
                                           (cls == UC_SPACE ? BYTE_SPACE : 0));
     }
+    classify_bytes(m);
     return m;
 }
 
@@ -472,10 +483,24 @@ static inline void longest_of_key(const struct match_stream *s, const unsigned c
 
 /* longest_at for a plain window: only the few patterns the index names
  * are compared (unless there are too many). */
+/* Whether the filter lets through a pattern at p[0]: one of at least four
+ * bytes, or a shorter one that ends where the word does. */
+static int may_begin_here(const struct matcher *m, const unsigned char *p, uint64_t window)
+{
+    if (prefix_filter_has(&m->prefix, window, 4))
+        return 1;
+    for (unsigned klen = 1; klen < 4; klen++)
+        if (!(m->byte_info[p[klen]] & BYTE_WORD) && prefix_filter_has(&m->prefix, window, klen))
+            return 1;
+    return 0;
+}
+
 static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
                               uint64_t window, uint32_t *pattern)
 {
     struct longest best = {0, AC_NO_PATTERN, 0, 0};
+    if (!may_begin_here(s->m, p, window))
+        return 0;
     longest_of_key(s, p, n, window, 8, &best);
     longest_of_key(s, p, n, window, 4, &best);
     /* A pattern shorter than four bytes is all key: the word must end. */
@@ -537,35 +562,6 @@ static int char_may_start(const struct matcher *m, const unsigned char *p, size_
     return m->folded && has_prefix(m->folded, folded, utf8_encode(uc_fold(cp), folded));
 }
 
-/* Where the word that goes on at p[i] ends: at a character that is no word
- * character (or, with `utf8` off, a byte that is not ASCII), or n.  Inside
- * a word any word character goes on it, a three-byte one too. */
-static size_t word_end(const unsigned char *info, const unsigned char *p, size_t i, size_t n,
-                       int utf8)
-{
-    for (;;) {
-        while (i + 4 <= n &&
-               (info[p[i]] & info[p[i + 1]] & info[p[i + 2]] & info[p[i + 3]] & BYTE_WORD))
-            i += 4;
-        while (i < n && (info[p[i]] & BYTE_WORD))
-            i++;
-        uint32_t cp;
-        size_t len = utf8 && i < n ? multibyte_char(p, i, n, &cp) : 0;
-        if (!len || uc_classify(cp) != UC_WORD)
-            return i;
-        i += len;
-    }
-}
-
-/* Past the rest of a word and the byte that ends it, which cannot begin a
- * mention either; not past a byte that must be decoded. */
-static size_t past_word(const unsigned char *info, const unsigned char *p, size_t i, size_t n,
-                        int utf8)
-{
-    i = word_end(info, p, i, n, utf8);
-    return i < n && !(info[p[i]] & BYTE_STOP) ? i + 1 : i;
-}
-
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
@@ -576,38 +572,75 @@ static enum uc_class class_before(const unsigned char *p, size_t i)
     return utf8_decode(p + start, i - start, &cp) > 0 ? uc_classify(cp) : UC_BOUNDARY;
 }
 
+/* The text ahead of the scan, classified a few blocks at a time. */
+#define SCAN_BLOCKS 8
+struct scan_ahead {
+    size_t start, end;         /* p[start..end) is classified */
+    struct byte_block blocks[SCAN_BLOCKS];
+};
+
+/* The first position at or after i where the scan has something to do: a
+ * byte to decode, or a byte that begins a pattern and follows no word
+ * character (after_word tells about p[i - 1]); n when there is none. */
+static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
+                         const unsigned char *p, size_t i, size_t n, int after_word)
+{
+    for (;;) {
+        if (i >= ahead->end) {
+            if (i == n)
+                return n;
+            ahead->start = i;
+            ahead->end = n - i < SCAN_BLOCKS * BYTE_BLOCK ? n : i + SCAN_BLOCKS * BYTE_BLOCK;
+            byte_blocks_classify(&m->classes, p + i, ahead->end - i, ahead->blocks);
+        }
+        size_t k = (i - ahead->start) / BYTE_BLOCK, block_start = ahead->start + k * BYTE_BLOCK;
+        const struct byte_block *b = &ahead->blocks[k];
+        uint64_t at = 1ull << (i - block_start);
+        /* The byte before p[i] may have been decoded: the caller knows. */
+        uint64_t word_before = b->word << 1;
+        word_before = after_word ? word_before | at : word_before & ~at;
+        uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
+        if (events)
+            return block_start + (size_t)__builtin_ctzll(events);
+        i = block_start + BYTE_BLOCK < ahead->end ? block_start + BYTE_BLOCK : ahead->end;
+        after_word = (int)(b->word >> 63);
+    }
+}
+
 size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
                   int utf8)
 {
     const unsigned char *info = s->m->byte_info;
-    size_t i = s->prev_word ? past_word(info, p, 0, n, utf8) : 0;
-    /* Here p[i] follows a character that is no word character. */
-    while (i < n) {
-        unsigned char b = info[p[i]];
-        if (b & BYTE_STOP) {
-            /* Words of two-byte characters, and three-byte punctuation
-             * (dashes, quotes; a three-byte word character, the BOM among
-             * them, is left to the feed). */
+    struct scan_ahead ahead = {0, 0, {{0, 0, 0}}};
+    size_t i = 0;
+    int after_word = s->prev_word;
+    for (;;) {
+        size_t next = next_event(s->m, &ahead, p, i, n, after_word);
+        /* What was passed over is ASCII that needs no decoding. */
+        if (next > i)
+            after_word = (info[p[next - 1]] & BYTE_WORD) != 0;
+        if ((i = next) == n)
+            break;
+        if (info[p[i]] & BYTE_STOP) {
+            /* Characters of two and three bytes are passed over unless one
+             * could begin a mention; a three-byte word character there
+             * (the BOM among them) is left to the feed. */
             uint32_t cp;
             size_t len = utf8 ? multibyte_char(p, i, n, &cp) : 0;
             enum uc_class cls = len ? uc_classify(cp) : UC_BOUNDARY;
-            if (!len || (len == 3 && cls == UC_WORD) || char_may_start(s->m, p + i, len, cp))
+            if (!len || (!after_word && ((len == 3 && cls == UC_WORD) ||
+                                         char_may_start(s->m, p + i, len, cp))))
                 break;
-            i = cls == UC_WORD ? past_word(info, p, i + len, n, utf8) : i + len;
+            i += len;
+            after_word = cls == UC_WORD;
             continue;
         }
-        if (b & BYTE_STARTS) {
-            uint32_t pattern = AC_NO_PATTERN;
-            size_t len = longest_here(s, p + i, n - i, &pattern);
-            if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
-                break;
-            if (len) {
-                i = (info[p[i + len - 1]] & BYTE_WORD) ? past_word(info, p, i + len, n, utf8)
-                                                       : i + len;
-                continue;
-            }
-        }
-        i = (b & BYTE_WORD) ? past_word(info, p, i + 1, n, utf8) : i + 1;
+        uint32_t pattern = AC_NO_PATTERN;
+        size_t len = longest_here(s, p + i, n - i, &pattern);
+        if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
+            break;
+        i += len ? len : 1;
+        after_word = (info[p[i - 1]] & BYTE_WORD) != 0;
     }
     if (i) {
         enum uc_class last = class_before(p, i);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "automaton.h"
+#include "byte_blocks.h"
 #include "prefix_index.h"
 
 /* Patterns longer than this many code points are refused at load. */
@@ -37,6 +38,7 @@ struct matcher {
     /* Bit b2 of row b1: some pattern begins with the ASCII bytes b1 b2
      * (in either case when case-insensitive). */
     unsigned char starts2[128][16];
+    struct byte_classes classes;  /* byte_info's word and start bytes */
     struct prefix_index prefix;
     struct match_pattern *patterns;
     size_t npatterns;

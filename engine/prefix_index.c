@@ -32,6 +32,27 @@ static unsigned buckets_log2(size_t n)
     return log2;
 }
 
+/* Sixteen bits per pattern keep the filter's false hits near 1 in 16;
+ * 32 Kbit (4 KB) at least, 16 Mbit (2 MB) at most. */
+static unsigned filter_log2(size_t n)
+{
+    unsigned log2 = 15;
+    while (log2 < 24 && ((size_t)1 << log2) < n * 16)
+        log2++;
+    return log2;
+}
+
+static void fill_filter(struct prefix_index *x)
+{
+    for (size_t i = 0; i < x->npatterns; i++) {
+        const struct prefix_pattern *c = &x->patterns[i];
+        unsigned klen = c->klen < 4 ? c->klen : 4;
+        uint64_t key = prefix_key(prefix_window((const unsigned char *)x->texts + c->text), klen);
+        size_t bit = prefix_bucket(x->filter_shift, key, klen);
+        x->filter[bit / 64] |= 1ull << (bit % 64);
+    }
+}
+
 /* Sorting context: qsort_r's last argument. */
 struct sorting {
     const char *texts;
@@ -111,7 +132,9 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
     x->patterns = malloc((count ? count : 1) * sizeof(*x->patterns));
     x->bucket_start = malloc((((size_t)1 << log2) + 1) * sizeof(*x->bucket_start));
     x->texts = calloc(bytes + PREFIX_WINDOW, 1);
-    if (!x->patterns || !x->bucket_start || !x->texts || bytes > UINT32_MAX) {
+    x->filter_shift = 64 - filter_log2(count);
+    x->filter = calloc(((size_t)1 << (64 - x->filter_shift)) / 64, sizeof(*x->filter));
+    if (!x->patterns || !x->bucket_start || !x->texts || !x->filter || bytes > UINT32_MAX) {
         prefix_index_release(x);
         return -1;
     }
@@ -125,6 +148,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
         x->texts_len += in[i].len;
     }
     struct sorting sorting = {x->texts, x->shift};
+    fill_filter(x);
     qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_then_key, &sorting);
     mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);
@@ -136,6 +160,7 @@ void prefix_index_release(struct prefix_index *x)
     free(x->patterns);
     free(x->bucket_start);
     free(x->texts);
+    free(x->filter);
     memset(x, 0, sizeof(*x));
 }
 
@@ -144,5 +169,6 @@ size_t prefix_index_memory(const struct prefix_index *x)
     if (!x->bucket_start)
         return 0;
     return x->npatterns * sizeof(*x->patterns) + x->texts_len + PREFIX_WINDOW +
+           ((size_t)1 << (64 - x->filter_shift)) / 8 +
            ((((size_t)1 << (64 - x->shift)) + 1) * sizeof(*x->bucket_start));
 }

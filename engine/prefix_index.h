@@ -25,6 +25,11 @@ struct prefix_index {
     struct prefix_pattern *patterns;   /* grouped by bucket */
     uint32_t *bucket_start;            /* nbuckets + 1 entries */
     unsigned shift;                    /* 64 - log2(nbuckets) */
+    /* One bit per hash of a pattern's first four bytes (all of it when
+     * shorter), set for every pattern: most words are turned away by one
+     * bit that is clear, before any bucket is read. */
+    uint64_t *filter;
+    unsigned filter_shift;             /* 64 - log2(bits) */
     char *texts;                       /* PREFIX_WINDOW bytes of padding at the end */
     size_t npatterns, texts_len;
 };
@@ -82,6 +87,13 @@ static inline uint64_t prefix_key(uint64_t w, unsigned klen)
 static inline size_t prefix_bucket(unsigned shift, uint64_t key, unsigned klen)
 {
     return (size_t)(((key + klen) * 0x9E3779B97F4A7C15ull) >> shift);
+}
+
+/* The filter's bit for the key of klen bytes (1 to 4) of window w. */
+static inline int prefix_filter_has(const struct prefix_index *x, uint64_t w, unsigned klen)
+{
+    size_t bit = prefix_bucket(x->filter_shift, prefix_key(w, klen), klen);
+    return (x->filter[bit / 64] >> (bit % 64)) & 1;
 }
 
 static inline int prefix_has_key(const struct prefix_index *x, const struct prefix_pattern *c,
