@@ -425,15 +425,20 @@ static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c
     const unsigned char *t = (const unsigned char *)m->prefix.texts + c->text;
     const unsigned char *info = m->byte_info;
     size_t j = 0, k = 0;
-    /* Eight bytes at a time while the text is the pattern's very bytes:
+    /* Eight bytes at a time (fewer at the end) while the text is the
+     * pattern's very bytes, ASCII letters lower-cased for a folded one:
      * plain, and with no whitespace run going on past them. */
-    while (!c->folded && k + PREFIX_WINDOW <= c->len && j + PREFIX_WINDOW < n) {
+    while (k < c->len && j + PREFIX_WINDOW < n) {
+        size_t r = c->len - k < PREFIX_WINDOW ? c->len - k : PREFIX_WINDOW;
         uint64_t w = prefix_window(p + j);
-        if (w != prefix_window(t + k) || !prefix_window_plain(w) ||
-            (p[j + PREFIX_WINDOW - 1] == ' ' && (info[p[j + PREFIX_WINDOW]] & BYTE_SPACE)))
+        if (c->folded)
+            w = prefix_ascii_lower(w);
+        w = prefix_only_first(w, (unsigned)r);
+        if (w != prefix_only_first(prefix_window(t + k), (unsigned)r) || !prefix_window_plain(w) ||
+            (p[j + r - 1] == ' ' && (info[p[j + r]] & BYTE_SPACE)))
             break;
-        j += PREFIX_WINDOW;
-        k += PREFIX_WINDOW;
+        j += r;
+        k += r;
     }
     for (; k < c->len; k++, j++) {
         if (j == n || (info[p[j]] & BYTE_STOP))
@@ -451,66 +456,47 @@ static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c
     return (info[p[j]] & BYTE_WORD) ? 0 : j;
 }
 
-struct longest {
-    size_t len;               /* 0: none yet; SCAN_UNSURE: cannot tell here */
-    uint32_t pattern;
-    int folded;
-    int walk;                 /* a key with too many patterns: walk instead */
-};
-
-/* Takes into *best the patterns of key length klen that are at p[0]; at
- * equal length a case-sensitive pattern wins, as in the walk. */
+/* The first pattern under the key of klen bytes that is at p[0], which is
+ * the longest there (they come longest first), with *pattern its number;
+ * 0 when none is; SCAN_UNSURE as for longest_at.  *walk when the key has
+ * too many patterns to compare. */
 __attribute__((always_inline))   /* klen a constant, the loop in registers */
-static inline void longest_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
-                                  uint64_t window, unsigned klen, struct longest *best)
+static inline size_t first_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
+                                  uint64_t window, unsigned klen, uint32_t *pattern, int *walk)
 {
     const struct matcher *m = s->m;
     size_t count;
     const struct prefix_pattern *c = prefix_index_find(&m->prefix, window, klen, &count);
-    for (; count && best->len != SCAN_UNSURE; count--, c++) {
+    for (; count; count--, c++) {
         if (!c->len) {
-            best->walk = 1;
-            return;
+            *walk = 1;
+            return 0;
         }
         if (!(s->type_mask & m->patterns[c->pattern].types))
             continue;
         size_t len = compare_at(m, c, p, n);
-        if (len == SCAN_UNSURE || len > best->len ||
-            (len && len == best->len && best->folded && !c->folded))
-            *best = (struct longest){len, c->pattern, c->folded, 0};
+        if (len) {
+            *pattern = c->pattern;
+            return len;
+        }
     }
-}
-
-/* longest_at for a plain window: only the few patterns the index names
- * are compared (unless there are too many). */
-/* Whether the filter lets through a pattern at p[0]: one of at least four
- * bytes, or a shorter one that ends where the word does. */
-static int may_begin_here(const struct matcher *m, const unsigned char *p, uint64_t window)
-{
-    if (prefix_filter_has(&m->prefix, window, 4))
-        return 1;
-    for (unsigned klen = 1; klen < 4; klen++)
-        if (!(m->byte_info[p[klen]] & BYTE_WORD) && prefix_filter_has(&m->prefix, window, klen))
-            return 1;
     return 0;
 }
 
+/* longest_at for a plain window: only the few patterns the index names
+ * are compared (unless there are too many), longest key first. */
 static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
                               uint64_t window, uint32_t *pattern)
 {
-    struct longest best = {0, AC_NO_PATTERN, 0, 0};
-    if (!may_begin_here(s->m, p, window))
-        return 0;
-    longest_of_key(s, p, n, window, 8, &best);
-    longest_of_key(s, p, n, window, 4, &best);
+    int walk = 0;
+    size_t len = first_of_key(s, p, n, window, 8, pattern, &walk);
+    if (!len && !walk)
+        len = first_of_key(s, p, n, window, 4, pattern, &walk);
     /* A pattern shorter than four bytes is all key: the word must end. */
-    for (unsigned klen = 3; klen; klen--)
+    for (unsigned klen = 3; klen && !len && !walk; klen--)
         if (!(s->m->byte_info[p[klen]] & BYTE_WORD))
-            longest_of_key(s, p, n, window, klen, &best);
-    if (best.walk)
-        return longest_at(s, p, n, pattern);
-    *pattern = best.pattern;
-    return best.len;
+            len = first_of_key(s, p, n, window, klen, pattern, &walk);
+    return walk ? longest_at(s, p, n, pattern) : len;
 }
 
 /* The longest mention that starts at p[0], as longest_at. */
@@ -572,6 +558,37 @@ static enum uc_class class_before(const unsigned char *p, size_t i)
     return utf8_decode(p + start, i - start, &cp) > 0 ? uc_classify(cp) : UC_BOUNDARY;
 }
 
+/* Whether the filter lets a pattern begin at p[0]: no when it knows that
+ * none can (as for most words), else yes.  Bit k of word_ahead says
+ * whether p[k] is a word character, for k < known. */
+static int may_begin_here(const struct matcher *m, const unsigned char *p, size_t n,
+                          uint64_t word_ahead, unsigned known)
+{
+    const struct prefix_index *x = &m->prefix;
+    if (n < PREFIX_WINDOW)
+        return 1;
+    uint64_t w = prefix_window(p);
+    /* A word of eight letters or more, or of four to seven, is plain as
+     * far as it goes, and too long for a pattern under four bytes. */
+    if (known >= PREFIX_WINDOW && (word_ahead & 0xFF) == 0xFF)
+        return prefix_filter_has(x, w, 8) || prefix_filter_has(x, w, 4);
+    if (known >= 4 && (word_ahead & 0xF) == 0xF)
+        return prefix_filter_has(x, w, PREFIX_FILTER_LONG4) || prefix_filter_has(x, w, 4);
+    if (prefix_window_plain(w)) {
+        if (prefix_filter_has(x, w, 8))
+            return 1;
+    } else if (!prefix_window_plain4(w) || prefix_filter_has(x, w, PREFIX_FILTER_LONG4)) {
+        return 1;
+    }
+    if (prefix_filter_has(x, w, 4))
+        return 1;
+    /* A pattern shorter than four bytes must end where the word does. */
+    for (unsigned klen = 1; klen < 4; klen++)
+        if (!(m->byte_info[p[klen]] & BYTE_WORD) && prefix_filter_has(x, w, klen))
+            return 1;
+    return 0;
+}
+
 /* The text ahead of the scan, classified a few blocks at a time. */
 #define SCAN_BLOCKS 8
 struct scan_ahead {
@@ -600,8 +617,13 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
         uint64_t word_before = b->word << 1;
         word_before = after_word ? word_before | at : word_before & ~at;
         uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
-        if (events)
-            return block_start + (size_t)__builtin_ctzll(events);
+        for (; events; events &= events - 1) {
+            unsigned bit = (unsigned)__builtin_ctzll(events);
+            size_t at_event = block_start + bit;
+            if ((b->decode >> bit & 1) ||
+                may_begin_here(m, p + at_event, n - at_event, b->word >> bit, BYTE_BLOCK - bit))
+                return at_event;
+        }
         i = block_start + BYTE_BLOCK < ahead->end ? block_start + BYTE_BLOCK : ahead->end;
         after_word = (int)(b->word >> 63);
     }

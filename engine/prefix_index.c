@@ -42,14 +42,20 @@ static unsigned filter_log2(size_t n)
     return log2;
 }
 
+static void set_filter_bit(struct prefix_index *x, uint64_t key, unsigned klen)
+{
+    size_t bit = prefix_bucket(x->filter_shift, key, klen);
+    x->filter[bit / 64] |= 1ull << (bit % 64);
+}
+
 static void fill_filter(struct prefix_index *x)
 {
     for (size_t i = 0; i < x->npatterns; i++) {
         const struct prefix_pattern *c = &x->patterns[i];
-        unsigned klen = c->klen < 4 ? c->klen : 4;
-        uint64_t key = prefix_key(prefix_window((const unsigned char *)x->texts + c->text), klen);
-        size_t bit = prefix_bucket(x->filter_shift, key, klen);
-        x->filter[bit / 64] |= 1ull << (bit % 64);
+        uint64_t w = prefix_window((const unsigned char *)x->texts + c->text);
+        set_filter_bit(x, prefix_key(w, c->klen), c->klen);
+        if (c->klen == 8)
+            set_filter_bit(x, prefix_key(w, 4), PREFIX_FILTER_LONG4);
     }
 }
 
@@ -69,7 +75,7 @@ static size_t bucket_of(const char *texts, unsigned shift, const struct prefix_p
     return prefix_bucket(shift, key_of(texts, c), c->klen);
 }
 
-static int by_bucket_then_key(const void *a, const void *b, void *sorting)
+static int by_bucket_key_length(const void *a, const void *b, void *sorting)
 {
     const struct prefix_pattern *x = a, *y = b;
     const struct sorting *by = sorting;
@@ -79,7 +85,13 @@ static int by_bucket_then_key(const void *a, const void *b, void *sorting)
     if (x->klen != y->klen)
         return x->klen < y->klen ? -1 : 1;
     uint64_t kx = key_of(by->texts, x), ky = key_of(by->texts, y);
-    return kx < ky ? -1 : kx > ky;
+    if (kx != ky)
+        return kx < ky ? -1 : 1;
+    /* The longest first, and a case-sensitive one before a folded one of
+     * its length: the first that is found in the text is the one. */
+    if (x->len != y->len)
+        return x->len > y->len ? -1 : 1;
+    return (int)x->folded - (int)y->folded;
 }
 
 static int same_key(const char *texts, const struct prefix_pattern *a, const struct prefix_pattern *b)
@@ -149,7 +161,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
     }
     struct sorting sorting = {x->texts, x->shift};
     fill_filter(x);
-    qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_then_key, &sorting);
+    qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
     mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);
     return 0;

@@ -25,9 +25,9 @@ struct prefix_index {
     struct prefix_pattern *patterns;   /* grouped by bucket */
     uint32_t *bucket_start;            /* nbuckets + 1 entries */
     unsigned shift;                    /* 64 - log2(nbuckets) */
-    /* One bit per hash of a pattern's first four bytes (all of it when
-     * shorter), set for every pattern: most words are turned away by one
-     * bit that is clear, before any bucket is read. */
+    /* A bit per hash of a key that some pattern has (see
+     * prefix_filter_has): most words are turned away by a few clear bits
+     * before any bucket is read. */
     uint64_t *filter;
     unsigned filter_shift;             /* 64 - log2(bits) */
     char *texts;                       /* PREFIX_WINDOW bytes of padding at the end */
@@ -75,13 +75,41 @@ static inline int prefix_window_plain(uint64_t w)
 
 /* The first klen bytes of the window w, lower-cased (and some punctuation
  * changed with them, alike for text and patterns). */
+/* The bits of a window's first klen bytes. */
+static inline uint64_t prefix_first_bytes(unsigned klen)
+{
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+    return klen == 8 ? ~0ull : ~(~0ull >> (8 * klen));
+#else
+    return klen == 8 ? ~0ull : (1ull << (8 * klen)) - 1;
+#endif
+}
+
 static inline uint64_t prefix_key(uint64_t w, unsigned klen)
 {
-    uint64_t low = klen == 8 ? ~0ull : (1ull << (8 * klen)) - 1;
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-    low = klen == 8 ? ~0ull : ~(~0ull >> (8 * klen));
-#endif
-    return (w | PREFIX_ONES * 0x20) & low;
+    return (w | PREFIX_ONES * 0x20) & prefix_first_bytes(klen);
+}
+
+/* The window's first klen bytes, the rest made plain letters. */
+static inline uint64_t prefix_only_first(uint64_t w, unsigned klen)
+{
+    uint64_t first = prefix_first_bytes(klen);
+    return (w & first) | (PREFIX_ONES * 'a' & ~first);
+}
+
+/* Whether the window's first four bytes can be looked up, as
+ * prefix_window_plain says of all eight. */
+static inline int prefix_window_plain4(uint64_t w)
+{
+    return prefix_window_plain(prefix_only_first(w, 4));
+}
+
+/* ASCII letters A-Z lower-cased, every other byte as it is. */
+static inline uint64_t prefix_ascii_lower(uint64_t w)
+{
+    uint64_t low7 = w & ~PREFIX_HIGHS;
+    uint64_t from_a = low7 + PREFIX_ONES * (0x80 - 'A'), past_z = low7 + PREFIX_ONES * (0x80 - 'Z' - 1);
+    return w | ((from_a & ~past_z & ~w & PREFIX_HIGHS) >> 2);
 }
 
 static inline size_t prefix_bucket(unsigned shift, uint64_t key, unsigned klen)
@@ -89,10 +117,16 @@ static inline size_t prefix_bucket(unsigned shift, uint64_t key, unsigned klen)
     return (size_t)(((key + klen) * 0x9E3779B97F4A7C15ull) >> shift);
 }
 
-/* The filter's bit for the key of klen bytes (1 to 4) of window w. */
+/* A pattern's key (klen 1, 2, 3, 4 or 8) sets the filter's bit for it; a
+ * pattern of eight bytes or more also sets the bit of its first four
+ * under PREFIX_FILTER_LONG4, for text whose eight bytes cannot be read as
+ * a window. */
+#define PREFIX_FILTER_LONG4 5
+
 static inline int prefix_filter_has(const struct prefix_index *x, uint64_t w, unsigned klen)
 {
-    size_t bit = prefix_bucket(x->filter_shift, prefix_key(w, klen), klen);
+    unsigned bytes = klen == PREFIX_FILTER_LONG4 ? 4 : klen;
+    size_t bit = prefix_bucket(x->filter_shift, prefix_key(w, bytes), klen);
     return (x->filter[bit / 64] >> (bit % 64)) & 1;
 }
 
