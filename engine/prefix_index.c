@@ -48,15 +48,19 @@ static void set_filter_bit(struct prefix_index *x, uint64_t key, unsigned klen)
     x->filter[bit / 64] |= 1ull << (bit % 64);
 }
 
-static void fill_filter(struct prefix_index *x)
+/* The filter's bits for one pattern: its key's, when it is indexed, and
+ * for a long one whose first four bytes are ASCII, indexed or not (its
+ * next four may not be), theirs under PREFIX_FILTER_LONG4. */
+static void set_filter_bits(struct prefix_index *x, const struct prefix_index_input *in)
 {
-    for (size_t i = 0; i < x->npatterns; i++) {
-        const struct prefix_pattern *c = &x->patterns[i];
-        uint64_t w = prefix_window((const unsigned char *)x->texts + c->text);
-        set_filter_bit(x, prefix_key(w, c->klen), c->klen);
-        if (c->klen == 8)
-            set_filter_bit(x, prefix_key(w, 4), PREFIX_FILTER_LONG4);
-    }
+    unsigned char first[PREFIX_WINDOW] = {0};
+    memcpy(first, in->text, in->len < PREFIX_WINDOW ? in->len : PREFIX_WINDOW);
+    uint64_t w = prefix_window(first);
+    unsigned klen = key_length(in->len);
+    if (ascii_start(in->text, in->len))
+        set_filter_bit(x, prefix_key(w, klen), klen);
+    if (klen == 8 && ascii_start(in->text, 4))
+        set_filter_bit(x, prefix_key(w, 4), PREFIX_FILTER_LONG4);
 }
 
 /* Sorting context: qsort_r's last argument. */
@@ -151,6 +155,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
         return -1;
     }
     for (size_t i = 0; i < n; i++) {
+        set_filter_bits(x, &in[i]);
         if (!ascii_start(in[i].text, in[i].len))
             continue;
         x->patterns[x->npatterns++] = (struct prefix_pattern){
@@ -160,7 +165,6 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
         x->texts_len += in[i].len;
     }
     struct sorting sorting = {x->texts, x->shift};
-    fill_filter(x);
     qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
     mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);

@@ -12,6 +12,7 @@ static const char glossary_xml[] =
     "<alias case=\"insensitive\">Евразийский экономический союз</alias></entry>\n"
     " <entry id=\"belarus\" type=\"place\"><name>Belarus</name><alias>Беларусь</alias>"
     "<summary>A \"country\" &amp; &lt;state&gt;.</summary></entry>\n"
+    " <entry id=\"changsha\" type=\"place\"><name>Hunan’s capital</name></entry>\n"
     "</glossary>\n";
 
 #define A_UN "<a class=\"briefing briefing-organization\" href=\"/glossary/un\" " \
@@ -28,6 +29,8 @@ static const char glossary_xml[] =
 #define A_BY "<a class=\"briefing briefing-place\" href=\"/glossary/belarus\" " \
              "data-briefing-id=\"belarus\" " \
              "title=\"Belarus — A &quot;country&quot; &amp; &lt;state&gt;.\">"
+#define A_CS "<a class=\"briefing briefing-place\" href=\"/glossary/changsha\" " \
+             "data-briefing-id=\"changsha\" title=\"Hunan’s capital\">"
 #define END "</a>"
 
 static struct glossary *g;
@@ -165,6 +168,15 @@ static void case_insensitive_cyrillic(void **state)
     expect("<p>“Беларусь”—Беларусь…\xEF\xBB\xBFБеларусь\xE3\x80\x80Беларусь</p>",
            "<p>“" A_BY "Беларусь" END "”—" A_BY "Беларусь" END "…\xEF\xBB\xBFБеларусь\xE3\x80\x80"
            A_BY "Беларусь" END "</p>");
+}
+
+/* A name whose first four bytes are ASCII and the next four not: the
+ * words before its first non-ASCII character are not turned away. */
+static void ascii_then_not(void **state)
+{
+    (void)state;
+    expect("<p>Hunan’s capital, Hunan’s capitals, Hunan's capital</p>",
+           "<p>" A_CS "Hunan’s capital" END ", Hunan’s capitals, Hunan's capital</p>");
 }
 
 static void skipped_places(void **state)
@@ -690,6 +702,7 @@ int main(void)
         cmocka_unit_test(mentions_never_span_markup),
         cmocka_unit_test(leftmost_longest),
         cmocka_unit_test(case_insensitive_cyrillic),
+        cmocka_unit_test(ascii_then_not),
         cmocka_unit_test(skipped_places),
         cmocka_unit_test(plaintext_takes_the_rest),
         cmocka_unit_test(raw_text_ends_by_html5_rules),
