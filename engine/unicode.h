@@ -19,16 +19,29 @@ uint32_t uc_fold_slow(uint32_t cp);
 extern const unsigned char uc_low_classes[UC_LOW_LIMIT];
 extern const uint16_t uc_low_folds[UC_LOW_LIMIT];
 
+#define UC_PUNCT_FIRST 0x2000
+#define UC_PUNCT_LIMIT 0x2070
+extern const unsigned char uc_punct_classes[UC_PUNCT_LIMIT - UC_PUNCT_FIRST];
+
 /* Code points below U+0800 (ASCII, Latin, Greek, Cyrillic: the text of
- * most pages) are a table lookup here; the rest a search. */
+ * most pages) and the dashes and quotes of General Punctuation are a table
+ * lookup here; the rest a search. */
 static inline enum uc_class uc_classify(uint32_t cp)
 {
-    return cp < UC_LOW_LIMIT ? (enum uc_class)uc_low_classes[cp] : uc_classify_slow(cp);
+    if (cp < UC_LOW_LIMIT)
+        return (enum uc_class)uc_low_classes[cp];
+    if (cp - UC_PUNCT_FIRST < UC_PUNCT_LIMIT - UC_PUNCT_FIRST)
+        return (enum uc_class)uc_punct_classes[cp - UC_PUNCT_FIRST];
+    return uc_classify_slow(cp);
 }
 
 static inline uint32_t uc_fold(uint32_t cp)
 {
-    return cp < UC_LOW_LIMIT ? uc_low_folds[cp] : uc_fold_slow(cp);
+    if (cp < UC_LOW_LIMIT)
+        return uc_low_folds[cp];
+    if (cp - UC_PUNCT_FIRST < UC_PUNCT_LIMIT - UC_PUNCT_FIRST)
+        return cp;
+    return uc_fold_slow(cp);
 }
 
 /* Decodes one UTF-8 sequence from s[0..n).  Returns its length; 0 when

@@ -393,6 +393,17 @@ const uint16_t uc_low_folds[UC_LOW_LIMIT] = {
     0x07F0, 0x07F1, 0x07F2, 0x07F3, 0x07F4, 0x07F5, 0x07F6, 0x07F7,
     0x07F8, 0x07F9, 0x07FA, 0x07FB, 0x07FC, 0x07FD, 0x07FE, 0x07FF,
 };
+/* General Punctuation (U+2000..U+206F: dashes, quotes, spaces), common
+   in English text; none of it has a case. */
+const unsigned char uc_punct_classes[UC_PUNCT_LIMIT - UC_PUNCT_FIRST] = {
+    2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 2, 1, 1, 1, 1, 1,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 1, 2,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2,
+    1, 1, 1, 1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1,
+};
 
 /* Non-ASCII ranges that are not boundaries: first, last, class. */
 static const struct uc_class_range { uint32_t first, last; unsigned char cls; } uc_class_ranges[] = {

@@ -16,6 +16,7 @@ import unicodedata
 
 MAX_CP = 0x110000
 LOW_LIMIT = 0x800                # UC_LOW_LIMIT in engine/unicode.h
+PUNCT_FIRST, PUNCT_LIMIT = 0x2000, 0x2070   # UC_PUNCT_* in engine/unicode.h
 WORD, SPACE, BOUNDARY = 1, 2, 0
 
 
@@ -90,6 +91,14 @@ def write_unicode(path):
     row = ["0x%04X" % f for f in folds]
     for i in range(0, LOW_LIMIT, 8):
         out.append("    " + ", ".join(row[i:i + 8]) + ",")
+    out.append("};")
+    out.append("/* General Punctuation (U+2000..U+206F: dashes, quotes, spaces), common")
+    out.append("   in English text; none of it has a case. */")
+    assert all(simple_fold(cp) == cp for cp in range(PUNCT_FIRST, PUNCT_LIMIT))
+    out.append("const unsigned char uc_punct_classes[UC_PUNCT_LIMIT - UC_PUNCT_FIRST] = {")
+    row = [str(classify(cp)) for cp in range(PUNCT_FIRST, PUNCT_LIMIT)]
+    for i in range(0, len(row), 16):
+        out.append("    " + ", ".join(row[i:i + 16]) + ",")
     out.append("};")
     out.append("")
     out.append("/* Non-ASCII ranges that are not boundaries: first, last, class. */")
