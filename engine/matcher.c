@@ -633,7 +633,8 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
                   int utf8)
 {
     const unsigned char *info = s->m->byte_info;
-    struct scan_ahead ahead = {0, 0, {{0, 0, 0}}};
+    struct scan_ahead ahead;   /* its blocks are written before they are read */
+    ahead.start = ahead.end = 0;
     size_t i = 0;
     int after_word = s->prev_word;
     for (;;) {
