@@ -35,6 +35,7 @@ struct annotate_config {
     unsigned type_mask;
     uint64_t *skip;
     size_t nskip;
+    uint64_t skip_seen[4];   /* bit (hash >> 56) of each: most names miss */
     struct selector *scope;
     size_t nscope;
     /* Per entry type: `<a class="briefing briefing-TYPE" href="` and the
@@ -80,6 +81,7 @@ struct annotator {
 
     struct open_element stack[STACK_MAX];
     size_t depth;
+    uint32_t open_ids[EL_KNOWN_IDS];   /* on the stack, per element id */
     /* Elements open past STACK_MAX, counted by name so that a stray end
      * tag cannot close one; too many names, and nothing more is annotated. */
     struct { uint64_t hash; size_t count; } overflow[OVERFLOW_NAMES];
@@ -173,6 +175,7 @@ static int configure_lists(struct annotate_config *c, const struct annotate_opti
             return -1;
         }
         c->skip[i] = tag_name_hash(skip[i], strlen(skip[i]));
+        c->skip_seen[c->skip[i] >> 62] |= 1ull << (c->skip[i] >> 56 & 63);
     }
     for (size_t i = 0; i < c->nscope; i++)
         if (selector_parse(o->scope[i], &c->scope[i], err, errlen)) {
@@ -704,6 +707,8 @@ static struct open_element *top(struct annotator *a)
 
 static int is_skipped_name(const struct annotator *a, uint64_t hash)
 {
+    if (!(a->c->skip_seen[hash >> 62] >> (hash >> 56 & 63) & 1))
+        return 0;
     for (size_t i = 0; i < a->c->nskip; i++)
         if (a->c->skip[i] == hash)
             return 1;
@@ -789,6 +794,7 @@ static void push(struct annotator *a, const struct html_tag *t, const struct ele
     struct open_element *e = &a->stack[a->depth++];
     e->hash = t->hash;
     e->info = info;
+    a->open_ids[info->id]++;
     e->foreign = parent->foreign || (info->flags & EL_FOREIGN);
     e->skipped = is_skipped_name(a, t->hash) || opts_out(t);
     e->blocked = parent->blocked || e->skipped || e->foreign;
@@ -826,6 +832,7 @@ static void pop_to(struct annotator *a, size_t index)
 {
     for (size_t k = a->depth; k-- > index;) {
         const struct open_element *e = &a->stack[k];
+        a->open_ids[e->info->id]--;
         if (k != index && (e->info->flags & EL_FORMATTING) && e->skipped && !e->foreign)
             linger(a, e->hash, k);
         if (e->info->flags & EL_MARKER)
@@ -863,8 +870,20 @@ static int has_id_in(const struct open_element *e, const void *ids)
     return 0;
 }
 
+/* Whether an element with one of the ids is open at all: mostly not, and
+ * then the stack need not be searched. */
+static int any_open(const struct annotator *a, const uint8_t *ids)
+{
+    for (const uint8_t *id = ids; *id; id++)
+        if (a->open_ids[*id])
+            return 1;
+    return 0;
+}
+
 static void close_open(struct annotator *a, const uint8_t *ids, unsigned stop)
 {
+    if (!any_open(a, ids))
+        return;
     size_t i = find_open(a, has_id_in, ids, stop);
     if (i)
         pop_to(a, i);
@@ -916,8 +935,7 @@ static void close_implied(struct annotator *a, const struct element_info *info)
 
 static int is_open(const struct annotator *a, uint8_t id)
 {
-    const uint8_t ids[] = {id, 0};
-    return find_open(a, has_id_in, ids, 0) != 0;
+    return a->open_ids[id] != 0;
 }
 
 static enum html_content start_tag(struct annotator *a, const struct html_tag *t,
