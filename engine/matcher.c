@@ -427,14 +427,16 @@ static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c
     size_t j = 0, k = 0;
     /* Eight bytes at a time (fewer at the end) while the text is the
      * pattern's very bytes, ASCII letters lower-cased for a folded one:
-     * plain, and with no whitespace run going on past them. */
+     * plain (as they are when the pattern is: its spaces are single, it
+     * has no controls), and with no whitespace run going on past them. */
     while (k < c->len && j + PREFIX_WINDOW < n) {
         size_t r = c->len - k < PREFIX_WINDOW ? c->len - k : PREFIX_WINDOW;
         uint64_t w = prefix_window(p + j);
         if (c->folded)
             w = prefix_ascii_lower(w);
         w = prefix_only_first(w, (unsigned)r);
-        if (w != prefix_only_first(prefix_window(t + k), (unsigned)r) || !prefix_window_plain(w) ||
+        if (w != prefix_only_first(prefix_window(t + k), (unsigned)r) ||
+            (!c->plain && !prefix_window_plain(w)) ||
             (p[j + r - 1] == ' ' && (info[p[j + r]] & BYTE_SPACE)))
             break;
         j += r;

@@ -24,6 +24,18 @@ static int ascii_start(const char *text, size_t len)
     return len > 0;
 }
 
+/* Printable ASCII without '&' or two spaces in a row (prefix_window_plain
+ * for all of it). */
+static int plain_ascii(const char *text, size_t len)
+{
+    for (size_t i = 0; i < len; i++) {
+        unsigned char b = (unsigned char)text[i];
+        if (b >= 0x80 || b < 0x20 || b == '&' || (b == ' ' && i && text[i - 1] == ' '))
+            return 0;
+    }
+    return 1;
+}
+
 static unsigned buckets_log2(size_t n)
 {
     unsigned log2 = BUCKETS_MIN_LOG2;
@@ -160,7 +172,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
             continue;
         x->patterns[x->npatterns++] = (struct prefix_pattern){
             (uint32_t)i, (uint32_t)x->texts_len, (uint16_t)in[i].len,
-            (uint8_t)key_length(in[i].len), in[i].folded};
+            (uint8_t)key_length(in[i].len), in[i].folded, plain_ascii(in[i].text, in[i].len)};
         memcpy(x->texts + x->texts_len, in[i].text, in[i].len);
         x->texts_len += in[i].len;
     }

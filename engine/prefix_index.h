@@ -18,7 +18,9 @@ struct prefix_pattern {
     uint16_t len;              /* in bytes; 0: too many patterns under
                                 * this key to compare, walk instead */
     uint8_t klen;              /* of the key */
-    uint8_t folded;            /* compared case-insensitively */
+    uint8_t folded : 1;        /* compared case-insensitively */
+    uint8_t plain : 1;         /* ASCII without '&': text with these very
+                                * bytes needs no decoding */
 };
 
 struct prefix_index {
