@@ -35,7 +35,7 @@ struct annotate_config {
     unsigned type_mask;
     uint64_t *skip;
     size_t nskip;
-    uint64_t skip_seen[4];   /* bit (hash >> 56) of each: most names miss */
+    uint64_t skip_seen[4];   /* skip_bit of each: most other names miss */
     struct selector *scope;
     size_t nscope;
     /* Per entry type: `<a class="briefing briefing-TYPE" href="` and the
@@ -157,6 +157,13 @@ static int valid_tag_name(const char *s)
     return 1;
 }
 
+/* Eight bits of a name's hash (FNV's top bits vary little between short
+ * names). */
+static unsigned skip_bit(uint64_t hash)
+{
+    return (unsigned)((hash ^ hash >> 29) & 255);
+}
+
 static int configure_lists(struct annotate_config *c, const struct annotate_options *o,
                            char *err, size_t errlen)
 {
@@ -175,7 +182,8 @@ static int configure_lists(struct annotate_config *c, const struct annotate_opti
             return -1;
         }
         c->skip[i] = tag_name_hash(skip[i], strlen(skip[i]));
-        c->skip_seen[c->skip[i] >> 62] |= 1ull << (c->skip[i] >> 56 & 63);
+        unsigned bit = skip_bit(c->skip[i]);
+        c->skip_seen[bit / 64] |= 1ull << (bit % 64);
     }
     for (size_t i = 0; i < c->nscope; i++)
         if (selector_parse(o->scope[i], &c->scope[i], err, errlen)) {
@@ -707,7 +715,8 @@ static struct open_element *top(struct annotator *a)
 
 static int is_skipped_name(const struct annotator *a, uint64_t hash)
 {
-    if (!(a->c->skip_seen[hash >> 62] >> (hash >> 56 & 63) & 1))
+    unsigned bit = skip_bit(hash);
+    if (!(a->c->skip_seen[bit / 64] >> (bit % 64) & 1))
         return 0;
     for (size_t i = 0; i < a->c->nskip; i++)
         if (a->c->skip[i] == hash)
