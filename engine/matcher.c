@@ -553,6 +553,8 @@ static int char_may_start(const struct matcher *m, const unsigned char *p, size_
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
+    if (p[i - 1] < 0x80)
+        return (enum uc_class)uc_low_classes[p[i - 1]];
     size_t start = i - 1;
     while (start > 0 && (p[start] & 0xC0) == 0x80)
         start--;
@@ -569,6 +571,9 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
     const struct prefix_index *x = &m->prefix;
     if (n < PREFIX_WINDOW)
         return 1;
+    /* First, the first two letters, by table. */
+    if (known >= 2 && (word_ahead & 2) && !(m->starts2[p[0]][p[1] >> 3] & (1u << (p[1] & 7))))
+        return 0;
     uint64_t w = prefix_window(p);
     /* A word of eight letters or more, or of four to seven, is plain as
      * far as it goes, and too long for a pattern under four bytes. */
