@@ -1273,7 +1273,9 @@ static int annotate_chunk(struct annotator *a, const unsigned char *p, size_t n)
     if (a->mode == MODE_PASS) {
         put_input(a, a->chunk_start + n);
     } else {
+        match_scan_buffer(&a->match, p, n);
         feed_tokenizer(a, p, n);
+        match_scan_buffer(&a->match, NULL, 0);
         put_settled(a);
     }
     if (keep_rest(a) && !a->error) {

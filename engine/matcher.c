@@ -596,56 +596,71 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
     return 0;
 }
 
-/* The text ahead of the scan, classified a few blocks at a time. */
-#define SCAN_BLOCKS 8
-struct scan_ahead {
-    size_t start, end;         /* p[start..end) is classified */
-    struct byte_block blocks[SCAN_BLOCKS];
-};
-
 /* The first position at or after i where the scan has something to do: a
  * byte to decode, or a byte that begins a pattern and follows no word
- * character (after_word tells about p[i - 1]); n when there is none. */
+ * character (after_word tells about p[i - 1]); n when there is none.
+ * p[0..readable) may be read and classified, readable >= n. */
 static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
-                         const unsigned char *p, size_t i, size_t n, int after_word)
+                         const unsigned char *p, size_t i, size_t n, size_t readable,
+                         int after_word)
 {
     for (;;) {
-        if (i >= ahead->end) {
-            if (i == n)
+        const unsigned char *q = p + i;
+        if (q < ahead->from || q >= ahead->to) {
+            if (i >= n)
                 return n;
-            ahead->start = i;
-            ahead->end = n - i < SCAN_BLOCKS * BYTE_BLOCK ? n : i + SCAN_BLOCKS * BYTE_BLOCK;
-            byte_blocks_classify(&m->classes, p + i, ahead->end - i, ahead->blocks);
+            size_t len = readable - i < SCAN_AHEAD ? readable - i : SCAN_AHEAD;
+            ahead->from = q;
+            ahead->to = q + len;
+            byte_blocks_classify(&m->classes, q, len, ahead->blocks);
         }
-        size_t k = (i - ahead->start) / BYTE_BLOCK, block_start = ahead->start + k * BYTE_BLOCK;
+        size_t k = (size_t)(q - ahead->from) / BYTE_BLOCK;
+        const unsigned char *block = ahead->from + k * BYTE_BLOCK;
         const struct byte_block *b = &ahead->blocks[k];
-        uint64_t at = 1ull << (i - block_start);
+        uint64_t at = 1ull << (q - block);
         /* The byte before p[i] may have been decoded: the caller knows. */
         uint64_t word_before = b->word << 1;
         word_before = after_word ? word_before | at : word_before & ~at;
         uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
         for (; events; events &= events - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(events);
-            size_t at_event = block_start + bit;
-            if ((b->decode >> bit & 1) ||
-                may_begin_here(m, p + at_event, n - at_event, b->word >> bit, BYTE_BLOCK - bit))
+            size_t at_event = (size_t)(block - p) + bit;
+            if (at_event >= n)
+                return n;
+            if ((b->decode >> bit & 1) || may_begin_here(m, p + at_event, readable - at_event,
+                                                         b->word >> bit, BYTE_BLOCK - bit))
                 return at_event;
         }
-        i = block_start + BYTE_BLOCK < ahead->end ? block_start + BYTE_BLOCK : ahead->end;
+        /* A block is short only at the end of what may be read. */
+        i = (size_t)(block + BYTE_BLOCK - p);
+        if (i >= n)
+            return n;
         after_word = (int)(b->word >> 63);
     }
+}
+
+void match_scan_buffer(struct match_stream *s, const unsigned char *p, size_t len)
+{
+    s->buffer = p;
+    s->buffer_len = len;
+    s->ahead.from = s->ahead.to = NULL;
 }
 
 size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
                   int utf8)
 {
     const unsigned char *info = s->m->byte_info;
-    struct scan_ahead ahead;   /* its blocks are written before they are read */
-    ahead.start = ahead.end = 0;
+    /* Within the caller's buffer the classification may run on past the
+     * text, to be used again by the next text of the buffer. */
+    size_t readable = n;
+    if (s->buffer && p >= s->buffer && p + n <= s->buffer + s->buffer_len)
+        readable = (size_t)(s->buffer + s->buffer_len - p);
+    else
+        s->ahead.from = s->ahead.to = NULL;
     size_t i = 0;
     int after_word = s->prev_word;
     for (;;) {
-        size_t next = next_event(s->m, &ahead, p, i, n, after_word);
+        size_t next = next_event(s->m, &s->ahead, p, i, n, readable, after_word);
         /* What was passed over is ASCII that needs no decoding. */
         if (next > i)
             after_word = (info[p[next - 1]] & BYTE_WORD) != 0;

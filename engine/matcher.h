@@ -74,6 +74,13 @@ struct match_candidate {
 #define MATCH_RING 512   /* > MATCH_PATTERN_MAX, a power of two */
 #define MATCH_CANDIDATES_MAX 4096
 
+/* The text ahead of match_scan, classified a few blocks at a time. */
+#define SCAN_AHEAD (8 * BYTE_BLOCK)
+struct scan_ahead {
+    const unsigned char *from, *to;    /* what is classified */
+    struct byte_block blocks[SCAN_AHEAD / BYTE_BLOCK];
+};
+
 struct match_stream {
     const struct matcher *m;
     unsigned type_mask;
@@ -91,6 +98,11 @@ struct match_stream {
     /* Candidates with both boundaries, not yet final. */
     struct match_candidate *ready;
     size_t nready, ready_cap;
+    /* The caller's buffer that texts given to match_scan lie in, if any,
+     * and what of it is classified. */
+    const unsigned char *buffer;
+    size_t buffer_len;
+    struct scan_ahead ahead;
     /* Final mentions, in text order, for the caller to take. */
     struct mention *done;
     size_t ndone, done_cap;
@@ -124,6 +136,10 @@ static inline int match_idle(const struct match_stream *s)
  * depends on what comes after p[n-1]). */
 size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint64_t offset,
                   int utf8);
+/* The texts match_scan gets next lie in p[0..len), and no byte of it
+ * changes until the next call: classification runs on past a text into the
+ * markup after it, once for several texts.  NULL: texts lie anywhere. */
+void match_scan_buffer(struct match_stream *s, const unsigned char *p, size_t len);
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
 /* The first source byte that a mention still in progress may need; text
