@@ -576,9 +576,10 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
         return 0;
     uint64_t w = prefix_window(p);
     /* A word of eight letters or more, or of four to seven, is plain as
-     * far as it goes, and too long for a pattern under four bytes. */
+     * far as it goes, and a pattern cannot end inside it: eight letters
+     * leave only patterns of eight bytes or more. */
     if (known >= PREFIX_WINDOW && (word_ahead & 0xFF) == 0xFF)
-        return prefix_filter_has(x, w, 8) || prefix_filter_has(x, w, 4);
+        return prefix_filter_has(x, w, 8);
     if (known >= 4 && (word_ahead & 0xF) == 0xF)
         return prefix_filter_has(x, w, PREFIX_FILTER_LONG4) || prefix_filter_has(x, w, 4);
     if (prefix_window_plain(w)) {
