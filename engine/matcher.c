@@ -607,7 +607,8 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
 {
     for (;;) {
         const unsigned char *q = p + i;
-        if (q < ahead->from || q >= ahead->to) {
+        /* (As numbers: the classified bytes may lie in another buffer.) */
+        if ((uintptr_t)q < (uintptr_t)ahead->from || (uintptr_t)q >= (uintptr_t)ahead->to) {
             if (i >= n)
                 return n;
             size_t len = readable - i < SCAN_AHEAD ? readable - i : SCAN_AHEAD;
@@ -654,7 +655,8 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
     /* Within the caller's buffer the classification may run on past the
      * text, to be used again by the next text of the buffer. */
     size_t readable = n;
-    if (s->buffer && p >= s->buffer && p + n <= s->buffer + s->buffer_len)
+    uintptr_t start = (uintptr_t)s->buffer;
+    if (s->buffer && (uintptr_t)p >= start && (uintptr_t)(p + n) <= start + s->buffer_len)
         readable = (size_t)(s->buffer + s->buffer_len - p);
     else
         s->ahead.from = s->ahead.to = NULL;
