@@ -17,6 +17,8 @@
 #define STACK_MAX 512
 /* Formatting elements that browsers would reopen, remembered at most. */
 #define LINGER_MAX 16
+/* Start tags of links kept for the next links to the same entries. */
+#define RECENT_LINKS 16
 /* The title is looked for in the page's first bytes; this much of its raw
  * text is kept. */
 #define TITLE_LOOK_MAX (64 * 1024)
@@ -113,6 +115,13 @@ struct annotator {
     size_t title_raw_len;
     char title_raw[TITLE_RAW_MAX];
     char title[ANNOTATOR_TITLE_MAX + 1];
+
+    /* The start tags of the links made last, by entry number. */
+    struct recent_link {
+        uint32_t entry;       /* UINT32_MAX: none */
+        uint16_t len;
+        char tag[250];
+    } recent_links[RECENT_LINKS];
 
     /* The page's date: looked for until the first text is annotated. */
     int date_fixed;
@@ -440,11 +449,13 @@ static int32_t page_date(struct annotator *a)
 struct gathered {
     struct annotator *a;
     size_t len;
+    int spilled;              /* part of it is written already */
     char buf[1024];
 };
 
 static void gather_overflow(struct gathered *g, const char *p, size_t n)
 {
+    g->spilled = 1;
     put_markup(g->a, g->buf, g->len);
     g->len = 0;
     if (n > sizeof(g->buf))
@@ -482,18 +493,25 @@ static void gather_title(struct gathered *g, const char *title, size_t len, int 
     }
 }
 
-/* [before the first link] <a class="briefing briefing-TYPE"
- * href="BASE/ID" data-briefing-id="ID" title="NAME — SUMMARY">, the title
- * escaped: made for each link rather than kept for each entry (megabytes,
- * for 100,000 entries). */
-static void put_link_open(struct annotator *a, const struct entry *e)
+/* <a class="briefing briefing-TYPE" href="BASE/ID" data-briefing-id="ID"
+ * title="NAME — SUMMARY">, the title escaped: made for a link rather than
+ * kept for each entry (megabytes, for 100,000 entries), and kept a while
+ * for the next links to the entry. */
+static void put_link_open(struct annotator *a, uint32_t entry)
 {
     static const char id_open[] = "\" data-briefing-id=\"", title_open[] = "\" title=\"";
+    if (!a->stats.links && a->c->before_first_link)
+        put_markup(a, a->c->before_first_link, strlen(a->c->before_first_link));
+    struct recent_link *recent = &a->recent_links[entry % RECENT_LINKS];
+    if (recent->entry == entry) {
+        put_markup(a, recent->tag, recent->len);
+        return;
+    }
+    const struct entry *e = &a->g->entries[entry];
     struct gathered g;
     g.a = a;
     g.len = 0;
-    if (!a->stats.links && a->c->before_first_link)
-        gather(&g, a->c->before_first_link, strlen(a->c->before_first_link));
+    g.spilled = 0;
     gather(&g, a->c->link_open[e->type], a->c->link_open_len[e->type]);
     gather(&g, e->id, e->id_len);
     gather(&g, id_open, sizeof(id_open) - 1);
@@ -502,6 +520,11 @@ static void put_link_open(struct annotator *a, const struct entry *e)
     gather_title(&g, glossary_entry_title(e), e->title_len, e->title_escapes);
     gather(&g, "\">", 2);
     put_markup(a, g.buf, g.len);
+    if (!g.spilled && g.len <= sizeof(recent->tag)) {
+        recent->entry = entry;
+        recent->len = (uint16_t)g.len;
+        memcpy(recent->tag, g.buf, g.len);
+    }
 }
 
 static int nothing_left_to_link(const struct annotator *a)
@@ -523,12 +546,11 @@ static void put_mentions(struct annotator *a)
         if (entry == UINT32_MAX || !(a->c->type_mask & (1u << a->g->entries[entry].type)))
             continue;
         const struct mention resolved = {entry, m0->start, m0->end}, *m = &resolved;
-        const struct entry *e = &a->g->entries[m->entry];
         if ((a->c->max_links && a->stats.links >= a->c->max_links) ||
             (a->c->mentions == MENTIONS_FIRST && is_linked(a, m->entry)))
             continue;
         put_input(a, m->start);
-        put_link_open(a, e);
+        put_link_open(a, m->entry);
         put_input(a, m->end);
         put(a, "</a>", 4);
         a->linked[m->entry / 8] |= (unsigned char)(1u << (m->entry % 8));
@@ -1220,6 +1242,8 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
         if (c->type_mask & (1u << t))
             a->linkable += g->count_by_type[t];
     a->exhausted = a->linkable == 0;
+    for (size_t i = 0; i < RECENT_LINKS; i++)
+        a->recent_links[i].entry = UINT32_MAX;
     a->stack[0].info = element_lookup("", 0);
     a->depth = 1;
     a->annotatable = text_is_annotatable(a);
