@@ -172,6 +172,10 @@ int charset_sniff(const unsigned char *p, size_t n, char *label, size_t cap)
         n = CHARSET_PRESCAN_BYTES;
     size_t i = 0;
     while (i < n) {
+        const unsigned char *lt = memchr(p + i, '<', n - i);
+        if (!lt)
+            return 0;
+        i = (size_t)(lt - p);
         if (starts_with_ci(p + i, n - i, "<!--")) {
             const unsigned char *end = NULL;
             for (size_t j = i + 4; j + 3 <= n && !end; j++)
