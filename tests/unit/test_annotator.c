@@ -691,6 +691,42 @@ static void dated_aliases_follow_the_page_date(void **state)
     g = saved;
 }
 
+/* Links to entries 1 and 17, 18 and 2 (the same slot of the stream's
+ * recent start tags) in turn, and to one whose title is longer than a
+ * slot: each link is the entry's own, whether made or kept. */
+static void repeated_links_are_each_entrys_own(void **state)
+{
+    (void)state;
+    struct glossary *saved = g;
+    char xml[8192], title[400];
+    size_t len = (size_t)snprintf(xml, sizeof(xml), "<glossary xmlns=\"urn:briefing:glossary:1\">");
+    memset(title, 'x', 300);
+    title[300] = '\0';
+    for (int i = 0; i < 20; i++)
+        len += (size_t)snprintf(xml + len, sizeof(xml) - len,
+                                "<entry id=\"e%d\" type=\"term\"><name>Zed%d</name>"
+                                "<summary>Summary %d%s</summary></entry>", i, i, i,
+                                i == 19 ? title : "");
+    snprintf(xml + len, sizeof(xml) - len, "</glossary>");
+    g = load_glossary_text(xml);
+    assert_non_null(g);
+    static const int order[] = {1, 17, 1, 17, 18, 2, 18, 2, 19, 19, 1};
+    char page[256] = "<p>", want[8192] = "<p>";
+    for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
+        int i = order[k];
+        snprintf(page + strlen(page), sizeof(page) - strlen(page), "Zed%d ", i);
+        snprintf(want + strlen(want), sizeof(want) - strlen(want),
+                 "<a class=\"briefing briefing-term\" href=\"/glossary/e%d\" "
+                 "data-briefing-id=\"e%d\" title=\"Zed%d — Summary %d%s\">Zed%d</a> ",
+                 i, i, i, i, i == 19 ? title : "", i);
+    }
+    strcat(page, "</p>");
+    strcat(want, "</p>");
+    expect(page, want);
+    glossary_free(g);
+    g = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -703,6 +739,7 @@ int main(void)
         cmocka_unit_test(leftmost_longest),
         cmocka_unit_test(case_insensitive_cyrillic),
         cmocka_unit_test(ascii_then_not),
+        cmocka_unit_test(repeated_links_are_each_entrys_own),
         cmocka_unit_test(skipped_places),
         cmocka_unit_test(plaintext_takes_the_rest),
         cmocka_unit_test(raw_text_ends_by_html5_rules),
