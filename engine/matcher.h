@@ -138,7 +138,9 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
                   int utf8);
 /* The texts match_scan gets next lie in p[0..len), and no byte of it
  * changes until the next call: classification runs on past a text into the
- * markup after it, once for several texts.  NULL: texts lie anywhere. */
+ * markup after it, once for several texts.  What follows a text in the
+ * buffer must be more of it or markup that ends the run (match_end_run):
+ * the filter reads those bytes as they are.  NULL: texts lie anywhere. */
 void match_scan_buffer(struct match_stream *s, const unsigned char *p, size_t len);
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
