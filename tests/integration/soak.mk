@@ -5,7 +5,7 @@
 #                                   rewritten every 100 ms (valid and broken in
 #                                   turn), two graceful restarts under load, 200
 #                                   clients that hang up mid-way through a
-#                                   several-MB annotated page (~1.5 min)
+#                                   several-MB annotated page (~2.5 min)
 #   make test-integration-asan      the whole integration suite against the
 #                                   module built with -fsanitize=address,undefined
 #                                   (build/asan-module/mod_briefing.so), the

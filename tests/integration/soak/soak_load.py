@@ -23,8 +23,8 @@ from test_reload import poll
 # wrk's 64 connections stay the same 64.
 SITE = one_child_site(96, "MaxConnectionsPerChild 0\nMaxKeepAliveRequests 0\n")
 PAGE = article_page(4)
-WARMUP = 20
-SECONDS = 30
+WARMUP = 40
+SECONDS = 60
 
 
 def site(make_httpd, conf=SITE):
@@ -81,10 +81,13 @@ def test_wrk_while_the_glossary_flips_between_valid_and_broken(make_httpd, monke
     assert set(sampled) == {"A", "B"}, sampled
     assert writer.writes["broken"] >= 100 and writer.writes["valid"] >= 100, writer.writes
     assert log.count("BR0101") >= 10 and log.count("BR0102") >= 10
-    # The same process, no more than 10% bigger than after the warm-up
-    # (idle both times).
+    # The same process, no more than 15% bigger than after the warm-up
+    # (idle both times).  Malloc's heap creeps up with the most requests
+    # ever in flight at once, by up to 10% here whatever the run's length;
+    # leaking what one reload builds (the glossary alone is over 100 kB)
+    # would grow with the reloads, a MB every ten seconds.
     assert sorted(end) == sorted(start), (start, end)
-    assert sum(end.values()) <= sum(start.values()) * 1.10, (start, end)
+    assert sum(end.values()) <= sum(start.values()) * 1.15, (start, end)
     assert not unexpected_log_lines(log), unexpected_log_lines(log)[:10]
 
 
