@@ -5,8 +5,9 @@
  * case-insensitive, folded with uc_fold as the loader does) and a text.
  * The text is fed a code point at a time with its UTF-8 byte offsets, as
  * the annotator does: once plainly, and twice letting match_scan take idle
- * text (on the rest of the run, and on windows of random length, as
- * the tokenizer's text callbacks would cut it).  The mentions must equal
+ * text (on the rest of the run; and on windows of random length, as the
+ * tokenizer's text callbacks would cut it, within the whole text named by
+ * match_scan_buffer as the annotator names its chunk).  The mentions must equal
  * those of a brute-force leftmost-longest matcher; no mention may start in
  * text that match_hold_from had already released.  Any failure abort()s.
  * FUZZ_SHOW=1 in the environment shows the patterns, text and mentions.
@@ -249,6 +250,8 @@ static void run_engine(const struct matcher *m, const struct text *t, enum skip_
 {
     struct match_stream s;
     match_stream_init(&s, m, ~0u);
+    if (skip == SKIP_WINDOWS)
+        match_scan_buffer(&s, t->bytes, t->nbytes);
     uint64_t released = 0;    /* text before this could have been written */
     for (size_t i = 0; i < t->n;) {
         size_t skipped = 0;
