@@ -453,11 +453,17 @@ struct gathered {
     char buf[1024];
 };
 
-static void gather_overflow(struct gathered *g, const char *p, size_t n)
+/* Writes out what is gathered, to make room. */
+static void spill(struct gathered *g)
 {
     g->spilled = 1;
     put_markup(g->a, g->buf, g->len);
     g->len = 0;
+}
+
+static void gather_overflow(struct gathered *g, const char *p, size_t n)
+{
+    spill(g);
     if (n > sizeof(g->buf))
         put_markup(g->a, p, n);
     else
@@ -474,22 +480,19 @@ static inline void gather(struct gathered *g, const char *p, size_t n)
     g->len += n;
 }
 
-/* The title attribute's value; the entry knows whether it has anything to
- * escape, which most do not. */
-static void gather_title(struct gathered *g, const char *title, size_t len, int escape)
+/* s[0..n) through html_escape, a piece at a time (a piece grows at most
+ * sixfold), each piece whole characters: put_markup may have to decode
+ * what is spilled. */
+static void gather_escaped(struct gathered *g, const char *s, size_t n)
 {
-    if (!escape) {
-        gather(g, title, len);
-        return;
-    }
-    for (;;) {
-        size_t plain = strcspn(title, HTML_SPECIAL);
-        gather(g, title, plain);
-        if (!title[plain])
-            return;
-        const char *rep = html_entity(title[plain]);
-        gather(g, rep, strlen(rep));
-        title += plain + 1;
+    const size_t piece_max = sizeof(g->buf) / 6;
+    for (size_t at = 0, k; at < n; at += k) {
+        k = n - at < piece_max ? n - at : piece_max;
+        while (at + k < n && ((unsigned char)s[at + k] & 0xC0) == 0x80)
+            k--;
+        if (g->len + 6 * k > sizeof(g->buf))
+            spill(g);
+        g->len += html_escape(s + at, k, g->buf + g->len);
     }
 }
 
@@ -517,7 +520,11 @@ static void put_link_open(struct annotator *a, uint32_t entry)
     gather(&g, id_open, sizeof(id_open) - 1);
     gather(&g, e->id, e->id_len);
     gather(&g, title_open, sizeof(title_open) - 1);
-    gather_title(&g, glossary_entry_title(e), e->title_len, e->title_escapes);
+    /* The entry knows whether its title has anything to escape; most do not. */
+    if (e->title_escapes)
+        gather_escaped(&g, glossary_entry_title(e), e->title_len);
+    else
+        gather(&g, glossary_entry_title(e), e->title_len);
     gather(&g, "\">", 2);
     put_markup(a, g.buf, g.len);
     if (!g.spilled && g.len <= sizeof(recent->tag)) {

@@ -481,7 +481,7 @@ static const char *node_lang(struct loader *ld, const xmlNode *n)
     return s;
 }
 
-const char *html_entity(char c)
+static const char *html_entity(char c)
 {
     switch (c) {
     case '&': return "&amp;";

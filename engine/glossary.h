@@ -148,10 +148,8 @@ void glossary_format_date(int32_t day, char out[11]);
 /* Case-folds and whitespace-folds UTF-8 text into a malloc'd string. */
 char *glossary_fold(const char *s);
 
-/* The characters that html_escape replaces, and a character's replacement
- * (NULL for any other). */
+/* The characters that html_escape replaces. */
 #define HTML_SPECIAL "&<>\""
-const char *html_entity(char c);
 /* Writes s[0..n) with & < > " escaped into out (which must hold 6 * n
  * bytes); returns the length written. */
 size_t html_escape(const char *s, size_t n, char *out);

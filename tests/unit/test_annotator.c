@@ -727,6 +727,35 @@ static void repeated_links_are_each_entrys_own(void **state)
     g = saved;
 }
 
+/* A title that is long once escaped is written in pieces, each whole
+ * characters: in a windows-1251 page too, where they are encoded. */
+static void long_escaped_titles(void **state)
+{
+    (void)state;
+    struct glossary *saved = g;
+    char xml[8192] = "<glossary xmlns=\"urn:briefing:glossary:1\"><entry id=\"zed\" "
+                     "type=\"term\"><name>Zed</name><summary>";
+    char utf8[8192] = "<p><a class=\"briefing briefing-term\" href=\"/glossary/zed\" "
+                      "data-briefing-id=\"zed\" title=\"Zed — ";
+    char cp1251[8192] = "<p><a class=\"briefing briefing-term\" href=\"/glossary/zed\" "
+                        "data-briefing-id=\"zed\" title=\"Zed \x97 ";
+    for (int i = 0; i < 400; i++) {
+        strcat(xml, "\xD0\x91&amp;");       /* Б& */
+        strcat(utf8, "\xD0\x91&amp;");
+        strcat(cp1251, "\xC1&amp;");
+    }
+    strcat(xml, "</summary></entry></glossary>");
+    strcat(utf8, "\">Zed</a></p>");
+    strcat(cp1251, "\">Zed</a></p>");
+    g = load_glossary_text(xml);
+    assert_non_null(g);
+    expect("<p>Zed</p>", utf8);
+    expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .charset = "windows-1251"},
+                "<p>Zed</p>", cp1251);
+    glossary_free(g);
+    g = saved;
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -740,6 +769,7 @@ int main(void)
         cmocka_unit_test(case_insensitive_cyrillic),
         cmocka_unit_test(ascii_then_not),
         cmocka_unit_test(repeated_links_are_each_entrys_own),
+        cmocka_unit_test(long_escaped_titles),
         cmocka_unit_test(skipped_places),
         cmocka_unit_test(plaintext_takes_the_rest),
         cmocka_unit_test(raw_text_ends_by_html5_rules),
