@@ -407,13 +407,18 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
     return best;
 }
 
+/* Whether some pattern begins with the ASCII bytes p[0] p[1]. */
+static inline int pair_starts(const struct matcher *m, const unsigned char *p)
+{
+    return m->starts2[p[0]][p[1] >> 3] >> (p[1] & 7) & 1;
+}
+
 /* A mention at a word start needs its first two letters to begin some
  * pattern: where the prefix index cannot judge, most words are passed over
  * on that alone. */
 static int may_start_at(const struct matcher *m, const unsigned char *p, size_t n)
 {
-    return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) ||
-           (m->starts2[p[0]][p[1] >> 3] & (1u << (p[1] & 7)));
+    return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) || pair_starts(m, p);
 }
 
 /* The pattern's length in the text at p[0] when it is there and ends at a
@@ -572,7 +577,7 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
     if (n < PREFIX_WINDOW)
         return 1;
     /* First, the first two letters, by table. */
-    if (known >= 2 && (word_ahead & 2) && !(m->starts2[p[0]][p[1] >> 3] & (1u << (p[1] & 7))))
+    if (known >= 2 && (word_ahead & 2) && !pair_starts(m, p))
         return 0;
     uint64_t w = prefix_window(p);
     /* A word of eight letters or more, or of four to seven, is plain as
