@@ -33,12 +33,12 @@ static const char glossary_xml[] =
              "data-briefing-id=\"changsha\" title=\"Hunan’s capital\">"
 #define END "</a>"
 
-static struct glossary *g;
+static struct glossary *g, *group_glossary;
 
 static int setup(void **state)
 {
     (void)state;
-    g = load_glossary_text(glossary_xml);
+    g = group_glossary = load_glossary_text(glossary_xml);
     return g ? 0 : -1;
 }
 
@@ -46,6 +46,17 @@ static int teardown(void **state)
 {
     (void)state;
     glossary_free(g);
+    return 0;
+}
+
+/* After a test that annotates with a glossary of its own, passed or
+ * failed: the group's again. */
+static int own_glossary_done(void **state)
+{
+    (void)state;
+    if (g != group_glossary)
+        glossary_free(g);
+    g = group_glossary;
     return 0;
 }
 
@@ -601,7 +612,6 @@ static int32_t day_of(const char *s)
 static void dated_aliases_follow_the_page_date(void **state)
 {
     (void)state;
-    struct glossary *saved = g;
     g = load_glossary_text(dated_xml);
     assert_non_null(g);
     struct annotate_options o = {.mentions = MENTIONS_ALL, .today = day_of("2024-01-01")};
@@ -687,8 +697,6 @@ static void dated_aliases_follow_the_page_date(void **state)
     assert_int_equal(annotate_parse_date_sources("time time", src, err, sizeof(err)), -1);
     assert_string_equal(err, "\"time\" is named twice");
 #undef DATED
-    glossary_free(g);
-    g = saved;
 }
 
 /* Links to entries 1 and 17, 18 and 2 (the same slot of the stream's
@@ -697,7 +705,6 @@ static void dated_aliases_follow_the_page_date(void **state)
 static void repeated_links_are_each_entrys_own(void **state)
 {
     (void)state;
-    struct glossary *saved = g;
     char xml[8192], title[400];
     size_t len = (size_t)snprintf(xml, sizeof(xml), "<glossary xmlns=\"urn:briefing:glossary:1\">");
     memset(title, 'x', 300);
@@ -723,8 +730,6 @@ static void repeated_links_are_each_entrys_own(void **state)
     strcat(page, "</p>");
     strcat(want, "</p>");
     expect(page, want);
-    glossary_free(g);
-    g = saved;
 }
 
 /* A title that is long once escaped is written in pieces, each whole
@@ -732,7 +737,6 @@ static void repeated_links_are_each_entrys_own(void **state)
 static void long_escaped_titles(void **state)
 {
     (void)state;
-    struct glossary *saved = g;
     char xml[8192] = "<glossary xmlns=\"urn:briefing:glossary:1\"><entry id=\"zed\" "
                      "type=\"term\"><name>Zed</name><summary>";
     char utf8[8192] = "<p><a class=\"briefing briefing-term\" href=\"/glossary/zed\" "
@@ -752,8 +756,6 @@ static void long_escaped_titles(void **state)
     expect("<p>Zed</p>", utf8);
     expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .charset = "windows-1251"},
                 "<p>Zed</p>", cp1251);
-    glossary_free(g);
-    g = saved;
 }
 
 int main(void)
@@ -768,8 +770,8 @@ int main(void)
         cmocka_unit_test(leftmost_longest),
         cmocka_unit_test(case_insensitive_cyrillic),
         cmocka_unit_test(ascii_then_not),
-        cmocka_unit_test(repeated_links_are_each_entrys_own),
-        cmocka_unit_test(long_escaped_titles),
+        cmocka_unit_test_teardown(repeated_links_are_each_entrys_own, own_glossary_done),
+        cmocka_unit_test_teardown(long_escaped_titles, own_glossary_done),
         cmocka_unit_test(skipped_places),
         cmocka_unit_test(plaintext_takes_the_rest),
         cmocka_unit_test(raw_text_ends_by_html5_rules),
@@ -794,7 +796,7 @@ int main(void)
         cmocka_unit_test(pages_in_single_byte_charsets),
         cmocka_unit_test(overlong_references_are_text),
         cmocka_unit_test(memory_stays_bounded),
-        cmocka_unit_test(dated_aliases_follow_the_page_date),
+        cmocka_unit_test_teardown(dated_aliases_follow_the_page_date, own_glossary_done),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
