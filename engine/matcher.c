@@ -421,33 +421,49 @@ static int may_start_at(const struct matcher *m, const unsigned char *p, size_t 
     return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) || pair_starts(m, p);
 }
 
-/* The pattern's length in the text at p[0] when it is there and ends at a
- * word boundary, else 0; SCAN_UNSURE as for longest_at.  Compares as the
- * walk would: a space of the pattern takes a run of whitespace. */
-static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c,
-                         const unsigned char *p, size_t n)
+/* The text's eight bytes at p, ASCII letters lower-cased when folded. */
+static inline uint64_t text_window(const unsigned char *p, int folded)
 {
-    const unsigned char *t = (const unsigned char *)m->prefix.texts + c->text;
+    uint64_t w = prefix_window(p);
+    return folded ? prefix_ascii_lower(w) : w;
+}
+
+/* Whether the text at p is the plain pattern's very bytes, ASCII letters
+ * lower-cased for a folded one: a mention's usual case, read eight bytes
+ * at a time without a branch per window.  p[0..8) and p[0..c->len) may be
+ * read; t has the index's padding after it. */
+static inline int same_bytes(const struct prefix_pattern *c, const unsigned char *t,
+                             const unsigned char *p)
+{
+    if (c->len < PREFIX_WINDOW)
+        return !((text_window(p, c->folded) ^ prefix_window(t)) & prefix_first_bytes(c->len));
+    /* The last window overlaps the one before it rather than reading on. */
+    size_t last = c->len - PREFIX_WINDOW;
+    uint64_t diff = text_window(p + last, c->folded) ^ prefix_window(t + last);
+    for (size_t k = 0; k < last; k += PREFIX_WINDOW)
+        diff |= text_window(p + k, c->folded) ^ prefix_window(t + k);
+    return !diff;
+}
+
+/* What a mention that would end before p[j] comes to: j when a word
+ * boundary follows, else 0; SCAN_UNSURE when that is not known. */
+static inline size_t mention_end(const unsigned char *info, const unsigned char *p, size_t j,
+                                 size_t n)
+{
+    if (j == n || (info[p[j]] & BYTE_STOP))
+        return SCAN_UNSURE;
+    return (info[p[j]] & BYTE_WORD) ? 0 : j;
+}
+
+/* compare_at a byte at a time, for text that is not the pattern's very
+ * bytes: a mismatch, a whitespace run, a pattern that is not plain. */
+__attribute__((noinline))   /* keeps compare_at's callers in registers */
+static size_t compare_bytewise(const struct matcher *m, const struct prefix_pattern *c,
+                               const unsigned char *t, const unsigned char *p, size_t n)
+{
     const unsigned char *info = m->byte_info;
-    size_t j = 0, k = 0;
-    /* Eight bytes at a time (fewer at the end) while the text is the
-     * pattern's very bytes, ASCII letters lower-cased for a folded one:
-     * plain (as they are when the pattern is: its spaces are single, it
-     * has no controls), and with no whitespace run going on past them. */
-    while (k < c->len && j + PREFIX_WINDOW < n) {
-        size_t r = c->len - k < PREFIX_WINDOW ? c->len - k : PREFIX_WINDOW;
-        uint64_t w = prefix_window(p + j);
-        if (c->folded)
-            w = prefix_ascii_lower(w);
-        w = prefix_only_first(w, (unsigned)r);
-        if (w != prefix_only_first(prefix_window(t + k), (unsigned)r) ||
-            (!c->plain && !prefix_window_plain(w)) ||
-            (p[j + r - 1] == ' ' && (info[p[j + r]] & BYTE_SPACE)))
-            break;
-        j += r;
-        k += r;
-    }
-    for (; k < c->len; k++, j++) {
+    size_t j = 0;
+    for (size_t k = 0; k < c->len; k++, j++) {
         if (j == n || (info[p[j]] & BYTE_STOP))
             return SCAN_UNSURE;
         if (t[k] == ' ' && (info[p[j]] & BYTE_SPACE)) {
@@ -458,9 +474,20 @@ static size_t compare_at(const struct matcher *m, const struct prefix_pattern *c
         if ((c->folded ? (unsigned char)uc_fold(p[j]) : p[j]) != t[k])
             return 0;
     }
-    if (j == n || (info[p[j]] & BYTE_STOP))
-        return SCAN_UNSURE;
-    return (info[p[j]] & BYTE_WORD) ? 0 : j;
+    return mention_end(info, p, j, n);
+}
+
+/* The pattern's length in the text at p[0] when it is there and ends at a
+ * word boundary, else 0; SCAN_UNSURE as for longest_at.  Compares as the
+ * walk would: a space of the pattern takes a run of whitespace.  n >= 8. */
+__attribute__((always_inline))
+static inline size_t compare_at(const struct matcher *m, const struct prefix_pattern *c,
+                                const unsigned char *p, size_t n)
+{
+    const unsigned char *t = (const unsigned char *)m->prefix.texts + c->text;
+    if (c->plain && c->len < n && same_bytes(c, t, p))
+        return mention_end(m->byte_info, p, c->len, n);
+    return compare_bytewise(m, c, t, p, n);
 }
 
 /* The first pattern under the key of klen bytes that is at p[0], which is
