@@ -78,6 +78,27 @@ static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *
     return rv;
 }
 
+static int char_may_start(const struct matcher *m, const unsigned char *p, size_t len, uint32_t cp);
+
+/* A character's entry in char_table: what match_scan would decide from
+ * its decoding. */
+static unsigned char char_entry(const struct matcher *m, uint32_t cp)
+{
+    unsigned char bytes[4];
+    size_t len = utf8_encode(cp, bytes);
+    enum uc_class cls = uc_classify(cp);
+    int stops = char_may_start(m, bytes, len, cp) || (len == 3 && cls == UC_WORD);
+    return (unsigned char)(cls | (stops ? CHAR_STOPS : 0));
+}
+
+static void tabulate_chars(struct matcher *m)
+{
+    for (uint32_t cp = 0x80; cp < MATCH_CHAR_TWO_BYTES; cp++)
+        m->char_table[cp] = char_entry(m, cp);
+    for (uint32_t k = 0; k < MATCH_CHAR_PUNCT; k++)
+        m->char_table[MATCH_CHAR_TWO_BYTES + k] = char_entry(m, MATCH_CHAR_PUNCT_FIRST + k);
+}
+
 static void classify_bytes(struct matcher *m)
 {
     unsigned char word[128], starts[128];
@@ -129,6 +150,7 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
                                           (cls == UC_SPACE ? BYTE_SPACE : 0));
     }
     classify_bytes(m);
+    tabulate_chars(m);
     return m;
 }
 
@@ -582,6 +604,22 @@ static int char_may_start(const struct matcher *m, const unsigned char *p, size_
     return m->folded && has_prefix(m->folded, folded, utf8_encode(uc_fold(cp), folded));
 }
 
+/* The length of the UTF-8 character at p when char_table has it, with
+ * *entry its entry there; else 0. */
+static inline size_t tabled_char(const struct matcher *m, const unsigned char *p, size_t n,
+                                 unsigned char *entry)
+{
+    if (n >= 2 && p[0] >= 0xC2 && p[0] <= 0xDF && (p[1] & 0xC0) == 0x80) {
+        *entry = m->char_table[(p[0] & 0x1F) << 6 | (p[1] & 0x3F)];
+        return 2;
+    }
+    if (n >= 3 && p[0] == 0xE2 && (p[1] & 0xFE) == 0x80 && (p[2] & 0xC0) == 0x80) {
+        *entry = m->char_table[MATCH_CHAR_TWO_BYTES + ((p[1] & 1) << 6 | (p[2] & 0x3F))];
+        return 3;
+    }
+    return 0;
+}
+
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
@@ -705,6 +743,15 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
             /* Characters of two and three bytes are passed over unless one
              * could begin a mention; a three-byte word character there
              * (the BOM among them) is left to the feed. */
+            unsigned char entry;
+            size_t tabled = utf8 ? tabled_char(s->m, p + i, n - i, &entry) : 0;
+            if (tabled) {
+                if (!after_word && (entry & CHAR_STOPS))
+                    break;
+                i += tabled;
+                after_word = (entry & CHAR_CLASS) == UC_WORD;
+                continue;
+            }
             uint32_t cp;
             size_t len = utf8 ? multibyte_char(p, i, n, &cp) : 0;
             enum uc_class cls = len ? uc_classify(cp) : UC_BOUNDARY;

@@ -31,6 +31,11 @@ struct match_pattern {
                            * patterns right after matcher_build) */
 };
 
+#define MATCH_CHAR_TWO_BYTES 0x800
+#define MATCH_CHAR_PUNCT 0x80
+#define MATCH_CHAR_PUNCT_FIRST 0x2000
+enum { CHAR_CLASS = 3, CHAR_STOPS = 4 };
+
 struct matcher {
     struct automaton *exact, *folded;
     /* What the annotator may skip between mentions, per byte. */
@@ -39,6 +44,11 @@ struct matcher {
      * (in either case when case-insensitive). */
     unsigned char starts2[128][16];
     struct byte_classes classes;  /* byte_info's word and start bytes */
+    /* The characters that need decoding which pages have most, U+0080 to
+     * U+07FF (Latin, Greek, Cyrillic) and then U+2000 to U+207F (General
+     * Punctuation): their uc_class, and CHAR_STOPS where the scan must
+     * leave one that follows no word character to the feed. */
+    unsigned char char_table[MATCH_CHAR_TWO_BYTES + MATCH_CHAR_PUNCT];
     struct prefix_index prefix;
     struct match_pattern *patterns;
     size_t npatterns;
