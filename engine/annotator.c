@@ -17,8 +17,9 @@
 #define STACK_MAX 512
 /* Formatting elements that browsers would reopen, remembered at most. */
 #define LINGER_MAX 16
-/* Start tags of links kept for the next links to the same entries. */
-#define RECENT_LINKS 16
+/* Start tags of links kept for the next links to the same entries: a
+ * page that links more entries than this many times is rare. */
+#define RECENT_LINKS 32
 /* The title is looked for in the page's first bytes; this much of its raw
  * text is kept. */
 #define TITLE_LOOK_MAX (64 * 1024)
