@@ -694,17 +694,19 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
         uint64_t word_before = b->word << 1;
         word_before = after_word ? word_before | at : word_before & ~at;
         uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
+        size_t block_at = (size_t)(block - p);
+        /* Nothing past the text is an event (block_at <= i < n). */
+        if (n - block_at < BYTE_BLOCK)
+            events &= (1ull << (n - block_at)) - 1;
         for (; events; events &= events - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(events);
-            size_t at_event = (size_t)(block - p) + bit;
-            if (at_event >= n)
-                return n;
-            if ((b->decode >> bit & 1) || may_begin_here(m, p + at_event, readable - at_event,
-                                                         b->word >> bit, BYTE_BLOCK - bit))
-                return at_event;
+            if ((b->decode >> bit & 1) ||
+                may_begin_here(m, block + bit, readable - block_at - bit, b->word >> bit,
+                               BYTE_BLOCK - bit))
+                return block_at + bit;
         }
         /* A block is short only at the end of what may be read. */
-        i = (size_t)(block + BYTE_BLOCK - p);
+        i = block_at + BYTE_BLOCK;
         if (i >= n)
             return n;
         after_word = (int)(b->word >> 63);
