@@ -1204,7 +1204,7 @@ static enum html_content on_tag(void *ctx, const struct html_tag *t)
 {
     struct annotator *a = ctx;
     const struct element_info *info = t->name_len <= TAG_NAME_KEEP
-        ? element_lookup(t->name, t->name_len) : element_lookup("", 0);
+        ? element_lookup(t->name, t->name_len, t->hash) : element_lookup("", 0, 0);
     enum html_content content = CONTENT_DATA;
     if (t->is_end)
         end_tag(a, t, info);
@@ -1252,7 +1252,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->exhausted = a->linkable == 0;
     for (size_t i = 0; i < RECENT_LINKS; i++)
         a->recent_links[i].entry = UINT32_MAX;
-    a->stack[0].info = element_lookup("", 0);
+    a->stack[0].info = element_lookup("", 0, 0);
     a->depth = 1;
     a->annotatable = text_is_annotatable(a);
     return a;

@@ -124,19 +124,20 @@ static const struct element_info elements[] = {
 
 static const struct element_info unknown = {"", 0, EL_UNKNOWN};
 
-/* A hash table over the names, built once: a tag costs a few instructions
- * rather than a binary search of string compares. */
+/* A hash table over the names, built once, indexed by the tokenizer's
+ * hash of a name: a tag costs a few instructions rather than a binary
+ * search of string compares. */
 #define SLOTS 256
 static struct {
+    uint64_t hash;
     uint8_t len;
     uint8_t element;          /* index into elements + 1; 0: empty */
 } slots[SLOTS];
 static pthread_once_t slots_built = PTHREAD_ONCE_INIT;
 
-static unsigned slot_of(const char *name, size_t len)
+static unsigned slot_of(uint64_t hash)
 {
-    const unsigned char *p = (const unsigned char *)name;
-    return (unsigned)(len * 37 + p[0] * 11 + p[len - 1] * 3 + (len > 1 ? p[1] : 0)) % SLOTS;
+    return (unsigned)((hash ^ hash >> 29) & (SLOTS - 1));
 }
 
 static void build_slots(void)
@@ -144,22 +145,24 @@ static void build_slots(void)
     _Static_assert(sizeof(elements) / sizeof(elements[0]) < SLOTS / 2, "slots");
     for (size_t i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
         size_t len = strlen(elements[i].name);
-        unsigned k = slot_of(elements[i].name, len);
+        uint64_t hash = tag_name_hash(elements[i].name, len);
+        unsigned k = slot_of(hash);
         while (slots[k].element)
             k = (k + 1) % SLOTS;
+        slots[k].hash = hash;
         slots[k].len = (uint8_t)len;
         slots[k].element = (uint8_t)(i + 1);
     }
 }
 
-const struct element_info *element_lookup(const char *name, size_t len)
+const struct element_info *element_lookup(const char *name, size_t len, uint64_t hash)
 {
     if (len == 0 || len > TAG_NAME_KEEP)
         return &unknown;
     pthread_once(&slots_built, build_slots);
-    for (unsigned k = slot_of(name, len); slots[k].element; k = (k + 1) % SLOTS) {
+    for (unsigned k = slot_of(hash); slots[k].element; k = (k + 1) % SLOTS) {
         const struct element_info *e = &elements[slots[k].element - 1];
-        if (slots[k].len == len && memcmp(e->name, name, len) == 0)
+        if (slots[k].hash == hash && slots[k].len == len && memcmp(e->name, name, len) == 0)
             return e;
     }
     return &unknown;

@@ -37,7 +37,8 @@ struct element_info {
     uint8_t id;               /* enum element_id, or EL_UNKNOWN */
 };
 
-/* Looks up a lower-case tag name; unknown names get a shared empty entry. */
-const struct element_info *element_lookup(const char *name, size_t len);
+/* Looks up a lower-case tag name whose tag_name_hash is `hash`; unknown
+ * names get a shared empty entry. */
+const struct element_info *element_lookup(const char *name, size_t len, uint64_t hash);
 
 #endif
