@@ -344,8 +344,11 @@ void match_feed(struct match_stream *s, uint32_t cp, uint64_t start, uint64_t en
 
 void match_end_run(struct match_stream *s)
 {
-    settle_open(s, 1);
-    commit_before(s, UINT64_MAX);
+    /* Most runs end with nothing waiting. */
+    if (s->nopen || s->nready) {
+        settle_open(s, 1);
+        commit_before(s, UINT64_MAX);
+    }
     reset_automata(s);
     s->committed_end = s->symbols;
 }
