@@ -121,7 +121,7 @@ struct annotator {
     struct recent_link {
         uint32_t entry;       /* UINT32_MAX: none */
         uint16_t len;
-        char tag[250];
+        char tag[506];        /* room for a summary of a sentence or two */
     } recent_links[RECENT_LINKS];
 
     /* The page's date: looked for until the first text is annotated. */
