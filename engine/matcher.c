@@ -727,6 +727,15 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
                   int utf8)
 {
     const unsigned char *info = s->m->byte_info;
+    /* Whitespace between tags, the commonest text of all, decides nothing. */
+    size_t spaces = 0;
+    while (spaces < n && (info[p[spaces]] & BYTE_SPACE))
+        spaces++;
+    if (spaces == n && n) {
+        s->prev_word = 0;
+        s->prev_space = 1;
+        return n;
+    }
     /* Within the caller's buffer the classification may run on past the
      * text, to be used again by the next text of the buffer. */
     size_t readable = n;
