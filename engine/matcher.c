@@ -39,7 +39,7 @@ static struct automaton *build_side(const struct matcher_pattern_spec *specs, si
 
 static void set_start2(struct matcher *m, unsigned char b1, unsigned char b2)
 {
-    m->starts2[b1][b2 >> 3] |= (unsigned char)(1u << (b2 & 7));
+    m->starts2[b1][b2] = 1;
 }
 
 /* The first two bytes of every pattern, both cases of ASCII letters for
@@ -435,7 +435,7 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
 /* Whether some pattern begins with the ASCII bytes p[0] p[1]. */
 static inline int pair_starts(const struct matcher *m, const unsigned char *p)
 {
-    return m->starts2[p[0]][p[1] >> 3] >> (p[1] & 7) & 1;
+    return m->starts2[p[0]][p[1]];
 }
 
 /* A mention at a word start needs its first two letters to begin some

@@ -40,9 +40,9 @@ struct matcher {
     struct automaton *exact, *folded;
     /* What the annotator may skip between mentions, per byte. */
     unsigned char byte_info[256];
-    /* Bit b2 of row b1: some pattern begins with the ASCII bytes b1 b2
-     * (in either case when case-insensitive). */
-    unsigned char starts2[128][16];
+    /* Non-zero when some pattern begins with the ASCII bytes b1 b2 (in
+     * either case when case-insensitive): a byte each, read at once. */
+    unsigned char starts2[128][128];
     struct byte_classes classes;  /* byte_info's word and start bytes */
     /* The characters that need decoding which pages have most, U+0080 to
      * U+07FF (Latin, Greek, Cyrillic) and then U+2000 to U+207F (General
