@@ -37,13 +37,34 @@ static struct automaton *build_side(const struct matcher_pattern_spec *specs, si
     return a;
 }
 
-static void set_start2(struct matcher *m, unsigned char b1, unsigned char b2)
+/* The classes (byte & 7) of what may follow a pattern's first two bytes
+ * in text: a third byte, any whitespace for a space, anything after a
+ * pattern of two bytes. */
+static unsigned char third_byte_classes(const struct automaton *a, uint32_t node)
 {
-    m->starts2[b1][b2] = 1;
+    if (automaton_pattern(a, node) != AC_NO_PATTERN)
+        return 0xFF;
+    unsigned char classes = 0;
+    for (uint32_t c3 = a->nodes[node].children; c3 < a->nodes[node + 1].children; c3++) {
+        unsigned char b3 = a->label[c3];
+        if (b3 != ' ')
+            classes |= (unsigned char)(1u << (b3 & 7));
+        else
+            for (unsigned b = 0; b < 0x80; b++)
+                if (uc_classify(b) == UC_SPACE)
+                    classes |= (unsigned char)(1u << (b & 7));
+    }
+    return classes;
 }
 
-/* The first two bytes of every pattern, both cases of ASCII letters for
- * the case-insensitive automaton (whose patterns are folded). */
+static void set_start2(struct matcher *m, unsigned char b1, unsigned char b2, unsigned char classes)
+{
+    m->starts2[b1][b2] |= classes;
+}
+
+/* The first two bytes of every pattern and the classes of its third, both
+ * cases of ASCII letters for the case-insensitive automaton (whose
+ * patterns are folded; a letter's case does not change its class). */
 static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, int both_cases)
 {
     if (!a)
@@ -54,13 +75,14 @@ static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, i
             unsigned char b2 = a->label[c2];
             if (b2 >= 0x80)
                 continue;
-            set_start2(m, b1, b2);
+            unsigned char classes = third_byte_classes(a, c2);
+            set_start2(m, b1, b2, classes);
             if (both_cases) {
                 unsigned char u1 = b1 >= 'a' && b1 <= 'z' ? b1 - 32 : b1;
                 unsigned char u2 = b2 >= 'a' && b2 <= 'z' ? b2 - 32 : b2;
-                set_start2(m, u1, b2);
-                set_start2(m, b1, u2);
-                set_start2(m, u1, u2);
+                set_start2(m, u1, b2, classes);
+                set_start2(m, b1, u2, classes);
+                set_start2(m, u1, u2, classes);
             }
         }
     }
@@ -432,18 +454,19 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
     return best;
 }
 
-/* Whether some pattern begins with the ASCII bytes p[0] p[1]. */
-static inline int pair_starts(const struct matcher *m, const unsigned char *p)
+/* Whether some pattern may begin with the ASCII bytes p[0] p[1] and then
+ * p[2] (known by its class only; a byte to decode may be anything). */
+static inline int three_bytes_start(const struct matcher *m, const unsigned char *p)
 {
-    return m->starts2[p[0]][p[1]];
+    return (m->starts2[p[0]][p[1]] >> (p[2] & 7) & 1) || (m->byte_info[p[2]] & BYTE_STOP);
 }
 
-/* A mention at a word start needs its first two letters to begin some
+/* A mention at a word start needs its first three bytes to begin some
  * pattern: where the prefix index cannot judge, most words are passed over
  * on that alone. */
 static int may_start_at(const struct matcher *m, const unsigned char *p, size_t n)
 {
-    return n < 2 || !(m->byte_info[p[1]] & BYTE_WORD) || pair_starts(m, p);
+    return n < 3 || !(m->byte_info[p[1]] & BYTE_WORD) || three_bytes_start(m, p);
 }
 
 /* The text's eight bytes at p, ASCII letters lower-cased when folded. */
@@ -644,8 +667,8 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
     const struct prefix_index *x = &m->prefix;
     if (n < PREFIX_WINDOW)
         return 1;
-    /* First, the first two letters, by table. */
-    if (known >= 2 && (word_ahead & 2) && !pair_starts(m, p))
+    /* First, the first two letters and the third byte, by table. */
+    if (known >= 2 && (word_ahead & 2) && !three_bytes_start(m, p))
         return 0;
     uint64_t w = prefix_window(p);
     /* A word of eight letters or more, or of four to seven, is plain as

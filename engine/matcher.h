@@ -40,8 +40,9 @@ struct matcher {
     struct automaton *exact, *folded;
     /* What the annotator may skip between mentions, per byte. */
     unsigned char byte_info[256];
-    /* Non-zero when some pattern begins with the ASCII bytes b1 b2 (in
-     * either case when case-insensitive): a byte each, read at once. */
+    /* Bit b3 & 7 of starts2[b1][b2]: some pattern begins with the ASCII
+     * bytes b1 b2 (in either case when case-insensitive) and then b3, or
+     * a byte of b3's class. */
     unsigned char starts2[128][128];
     struct byte_classes classes;  /* byte_info's word and start bytes */
     /* The characters that need decoding which pages have most, U+0080 to
