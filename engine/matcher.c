@@ -171,6 +171,8 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
                                           (cls == UC_WORD ? BYTE_WORD : 0) |
                                           (cls == UC_SPACE ? BYTE_SPACE : 0));
     }
+    for (unsigned b = 0; b < 256; b++)
+        m->third_class[b] = (m->byte_info[b] & BYTE_STOP) ? 0xFF : (unsigned char)(1u << (b & 7));
     classify_bytes(m);
     tabulate_chars(m);
     return m;
@@ -458,7 +460,7 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
  * p[2] (known by its class only; a byte to decode may be anything). */
 static inline int three_bytes_start(const struct matcher *m, const unsigned char *p)
 {
-    return (m->starts2[p[0]][p[1]] >> (p[2] & 7) & 1) || (m->byte_info[p[2]] & BYTE_STOP);
+    return m->starts2[p[0]][p[1]] & m->third_class[p[2]];
 }
 
 /* A mention at a word start needs its first three bytes to begin some

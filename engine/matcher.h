@@ -44,6 +44,9 @@ struct matcher {
      * bytes b1 b2 (in either case when case-insensitive) and then b3, or
      * a byte of b3's class. */
     unsigned char starts2[128][128];
+    /* Per byte, its bit among those classes; all of them for a byte to
+     * decode, which may stand for anything. */
+    unsigned char third_class[256];
     struct byte_classes classes;  /* byte_info's word and start bytes */
     /* The characters that need decoding which pages have most, U+0080 to
      * U+07FF (Latin, Greek, Cyrillic) and then U+2000 to U+207F (General
