@@ -161,6 +161,35 @@ static void emit_tag(struct html_tokenizer *t)
     }
 }
 
+static int is_alnum(unsigned char b)
+{
+    return is_alpha(b) || (b >= '0' && b <= '9');
+}
+
+/* A start or end tag of a name alone (<p>, </p>), the commonest markup,
+ * whole in p[lt..n) with '<' at lt: read at once, as the states would
+ * read it.  Returns the index after its '>', or 0 for any other markup,
+ * which is left to the states. */
+static size_t simple_tag(struct html_tokenizer *t, const unsigned char *p, size_t lt, size_t n)
+{
+    size_t k = lt + 1;
+    int is_end = k < n && p[k] == '/';
+    k += (size_t)is_end;
+    if (k == n || !is_alpha(p[k]))
+        return 0;
+    size_t name = k;
+    while (k < n && is_alnum(p[k]))
+        k++;
+    if (k == n || p[k] != '>')
+        return 0;
+    t->handler->markup(t->ctx, t->lt_offset);
+    begin_tag(t, is_end);
+    for (; name < k; name++)
+        tag_name_add(t, p[name]);
+    emit_tag(t);
+    return k + 1;
+}
+
 /* Scans to the next `c`; returns its index or n. */
 static size_t skip_to(const unsigned char *p, size_t i, size_t n, unsigned char c)
 {
@@ -210,6 +239,11 @@ void tokenizer_feed(struct html_tokenizer *t, const unsigned char *p, size_t n)
                 h->text(t->ctx, p + i, lt - i, base + i);
             if (lt < n) {
                 t->lt_offset = base + lt;
+                size_t after = simple_tag(t, p, lt, n);
+                if (after) {
+                    i = after;
+                    continue;
+                }
                 t->state = S_TAG_OPEN;
             }
             i = lt + 1;
