@@ -38,22 +38,16 @@ static struct automaton *build_side(const struct matcher_pattern_spec *specs, si
 }
 
 /* The classes (byte & 7) of what may follow a pattern's first two bytes
- * in text: a third byte, any whitespace for a space, anything after a
- * pattern of two bytes. */
+ * in text: a third byte, anything after a pattern of two bytes.  (Text
+ * whitespace but a plain space, which a pattern's space may stand for, is
+ * of every class: see byte_class.) */
 static unsigned char third_byte_classes(const struct automaton *a, uint32_t node)
 {
     if (automaton_pattern(a, node) != AC_NO_PATTERN)
         return 0xFF;
     unsigned char classes = 0;
-    for (uint32_t c3 = a->nodes[node].children; c3 < a->nodes[node + 1].children; c3++) {
-        unsigned char b3 = a->label[c3];
-        if (b3 != ' ')
-            classes |= (unsigned char)(1u << (b3 & 7));
-        else
-            for (unsigned b = 0; b < 0x80; b++)
-                if (uc_classify(b) == UC_SPACE)
-                    classes |= (unsigned char)(1u << (b & 7));
-    }
+    for (uint32_t c3 = a->nodes[node].children; c3 < a->nodes[node + 1].children; c3++)
+        classes |= (unsigned char)(1u << (a->label[c3] & 7));
     return classes;
 }
 
@@ -85,6 +79,37 @@ static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, i
                 set_start2(m, u1, u2, classes);
             }
         }
+    }
+}
+
+/* The classes (byte & 7) the text may have at p[k] where a pattern has
+ * text[k]: any after its end or for a byte that is decoded; a space's
+ * after a space too (the run may go on). */
+static unsigned char classes_at(const unsigned char *text, size_t len, size_t k)
+{
+    if (k >= len || text[k] >= 0x80 || text[k] == '&')
+        return 0xFF;
+    unsigned char classes = (unsigned char)(1u << (text[k] & 7));
+    return k > 0 && text[k - 1] == ' ' ? classes | 1u << (' ' & 7) : classes;
+}
+
+/* after_three from the patterns that begin with three ASCII word
+ * characters. */
+static void mark_after_three(struct matcher *m, const struct matcher_pattern_spec *specs, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        const unsigned char *t = (const unsigned char *)specs[i].text;
+        size_t len = specs[i].len, k = 0;
+        while (k < 3 && k < len && t[k] < 0x80 && uc_classify(t[k]) == UC_WORD)
+            k++;
+        if (k < 3)
+            continue;
+        unsigned char third = classes_at(t, len, 3), fourth = classes_at(t, len, 4);
+        uint64_t *bits = &m->after_three[after_three_slot(t)];
+        for (unsigned a = 0; a < 8; a++)
+            for (unsigned b = 0; b < 8; b++)
+                if ((third >> a & 1) && (fourth >> b & 1))
+                    *bits |= 1ull << (a * 8 + b);
     }
 }
 
@@ -159,6 +184,7 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
     }
     mark_two_byte_starts(m, m->exact, 0);
     mark_two_byte_starts(m, m->folded, 1);
+    mark_after_three(m, specs, n);
     for (unsigned b = 0; b < 256; b++) {
         if (b >= 0x80 || b == '&') {
             m->byte_info[b] = BYTE_STOP;
@@ -171,8 +197,11 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
                                           (cls == UC_WORD ? BYTE_WORD : 0) |
                                           (cls == UC_SPACE ? BYTE_SPACE : 0));
     }
-    for (unsigned b = 0; b < 256; b++)
-        m->third_class[b] = (m->byte_info[b] & BYTE_STOP) ? 0xFF : (unsigned char)(1u << (b & 7));
+    for (unsigned b = 0; b < 256; b++) {
+        int any = (m->byte_info[b] & BYTE_STOP) || ((m->byte_info[b] & BYTE_SPACE) && b != ' ');
+        m->byte_class[b] = any ? BYTE_CLASS_ANY : (unsigned char)(b & 7);
+        m->third_class[b] = any ? 0xFF : (unsigned char)(1u << (b & 7));
+    }
     classify_bytes(m);
     tabulate_chars(m);
     return m;
@@ -463,6 +492,16 @@ static inline int three_bytes_start(const struct matcher *m, const unsigned char
     return m->starts2[p[0]][p[1]] & m->third_class[p[2]];
 }
 
+/* Whether some pattern that begins with the three ASCII word characters
+ * p[0..3) may go on with p[3] and p[4] (known by their classes; a byte to
+ * decode may be anything). */
+static inline int five_bytes_start(const struct matcher *m, const unsigned char *p)
+{
+    unsigned fourth = m->byte_class[p[3]], fifth = m->byte_class[p[4]];
+    return (fourth | fifth) >= BYTE_CLASS_ANY ||
+           (m->after_three[after_three_slot(p)] >> (fourth * 8 + fifth) & 1);
+}
+
 /* A mention at a word start needs its first three bytes to begin some
  * pattern: where the prefix index cannot judge, most words are passed over
  * on that alone. */
@@ -671,6 +710,8 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
         return 1;
     /* First, the first two letters and the third byte, by table. */
     if (known >= 2 && (word_ahead & 2) && !three_bytes_start(m, p))
+        return 0;
+    if (known >= 5 && (word_ahead & 7) == 7 && !five_bytes_start(m, p))
         return 0;
     uint64_t w = prefix_window(p);
     /* A word of eight letters or more, or of four to seven, is plain as
