@@ -534,18 +534,50 @@ static inline int same_bytes(const struct prefix_pattern *c, const unsigned char
     return !diff;
 }
 
+/* The length of a no-break space written as a reference at p[j], whole
+ * before n, in the forms pages use ("&nbsp;", "&#160;", "&#xA0;"); else 0.
+ * A name is often written with one, to keep it on one line. */
+static size_t nbsp_reference(const unsigned char *p, size_t j, size_t n)
+{
+    static const char forms[][7] = {"&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&#Xa0;", "&#XA0;"};
+    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
+        if (n - j >= 6 && memcmp(p + j, forms[f], 6) == 0)
+            return 6;
+    return 0;
+}
+
 /* What a mention that would end before p[j] comes to: j when a word
  * boundary follows, else 0; SCAN_UNSURE when that is not known. */
 static inline size_t mention_end(const unsigned char *info, const unsigned char *p, size_t j,
                                  size_t n)
 {
-    if (j == n || (info[p[j]] & BYTE_STOP))
+    if (j == n)
         return SCAN_UNSURE;
+    if (info[p[j]] & BYTE_STOP)
+        return p[j] == '&' && nbsp_reference(p, j, n) ? j : SCAN_UNSURE;
     return (info[p[j]] & BYTE_WORD) ? 0 : j;
 }
 
+/* The bytes of the whitespace run at p[j] that a pattern's space takes:
+ * ASCII whitespace and no-break spaces written as references; 0 when
+ * there is none. */
+static size_t space_run(const unsigned char *info, const unsigned char *p, size_t j, size_t n)
+{
+    size_t at = j;
+    for (;;) {
+        size_t step = at == n                     ? 0
+                      : (info[p[at]] & BYTE_SPACE) ? 1
+                      : p[at] == '&'               ? nbsp_reference(p, at, n)
+                                                   : 0;
+        if (!step)
+            return at - j;
+        at += step;
+    }
+}
+
 /* compare_at a byte at a time, for text that is not the pattern's very
- * bytes: a mismatch, a whitespace run, a pattern that is not plain. */
+ * bytes: a mismatch, a whitespace run (with no-break spaces written as
+ * references too), a pattern that is not plain. */
 __attribute__((noinline))   /* keeps compare_at's callers in registers */
 static size_t compare_bytewise(const struct matcher *m, const struct prefix_pattern *c,
                                const unsigned char *t, const unsigned char *p, size_t n)
@@ -553,13 +585,13 @@ static size_t compare_bytewise(const struct matcher *m, const struct prefix_patt
     const unsigned char *info = m->byte_info;
     size_t j = 0;
     for (size_t k = 0; k < c->len; k++, j++) {
-        if (j == n || (info[p[j]] & BYTE_STOP))
-            return SCAN_UNSURE;
-        if (t[k] == ' ' && (info[p[j]] & BYTE_SPACE)) {
-            while (j + 1 < n && (info[p[j + 1]] & BYTE_SPACE))
-                j++;
+        size_t run = t[k] == ' ' ? space_run(info, p, j, n) : 0;
+        if (run) {
+            j += run - 1;
             continue;
         }
+        if (j == n || (info[p[j]] & BYTE_STOP))
+            return SCAN_UNSURE;
         if ((c->folded ? (unsigned char)uc_fold(p[j]) : p[j]) != t[k])
             return 0;
     }

@@ -130,6 +130,19 @@ static void references_are_decoded_and_kept(void **state)
            "<p>" A_UN "&#85;&#x4e;" END " and " A_UN "&#x55;N" END "</p>");
     expect("<p>Aleksandr&#32;&#x20;&nbsp; Lukashenko&amp;</p>",
            "<p>" A_LUK "Aleksandr&#32;&#x20;&nbsp; Lukashenko" END "&amp;</p>");
+    /* A no-break space written as a reference, in each form, alone or in
+     * a run, inside a name and after it; forms that are not one (wrong
+     * case, no semicolon: a legacy reference all the same) as the
+     * references decode. */
+    expect("<p>Aleksandr&#160;Lukashenko, Aleksandr&#xA0;Lukashenko&#Xa0;x</p>",
+           "<p>" A_LUK "Aleksandr&#160;Lukashenko" END ", " A_LUK "Aleksandr&#xA0;Lukashenko"
+           END "&#Xa0;x</p>");
+    expect("<p>Aleksandr &nbsp;\n&#xa0; Lukashenko&nbsp;Lukashenko&nbsp;</p>",
+           "<p>" A_LUK "Aleksandr &nbsp;\n&#xa0; Lukashenko" END "&nbsp;" A_LUK "Lukashenko"
+           END "&nbsp;</p>");
+    expect("<p>Aleksandr&NBSP;Lukashenko Aleksandr&nbspLukashenko Aleksandr&nbsp Lukashenko</p>",
+           "<p>Aleksandr&NBSP;" A_LUK "Lukashenko" END " " A_LUK "Aleksandr&nbspLukashenko" END
+           " " A_LUK "Aleksandr&nbsp Lukashenko" END "</p>");
     /* Unknown and legacy references decode to text that has boundaries. */
     expect("<p>&UN; &amp;UN &ampUN &#85N</p>",
            "<p>&" A_UN "UN" END "; &amp;" A_UN "UN" END " &amp" A_UN "UN" END " " A_UN "&#85N" END "</p>");
