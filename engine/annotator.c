@@ -548,14 +548,17 @@ static void put_mentions(struct annotator *a)
     for (size_t i = 0; i < a->match.ndone && !a->exhausted; i++) {
         const struct mention *m0 = &a->match.done[i];
         a->stats.mentions++;
-        uint32_t entry = glossary_resolve(a->g, m0->entry, page_date(a));
-        /* A dated pattern may mean no entry that day, or one of a type not
-         * looked for. */
-        if (entry == UINT32_MAX || !(a->c->type_mask & (1u << a->g->entries[entry].type)))
+        uint32_t entry = m0->entry;
+        if (entry & GLOSSARY_DATED)
+            entry = glossary_resolve(a->g, entry, page_date(a));
+        /* A dated pattern may mean no entry that day; an entry linked
+         * already, most mentions of a page that links first mentions, is
+         * passed over before its type is looked at. */
+        if (entry == UINT32_MAX || (a->c->mentions == MENTIONS_FIRST && is_linked(a, entry)) ||
+            !(a->c->type_mask & (1u << a->g->entries[entry].type)))
             continue;
         const struct mention resolved = {entry, m0->start, m0->end}, *m = &resolved;
-        if ((a->c->max_links && a->stats.links >= a->c->max_links) ||
-            (a->c->mentions == MENTIONS_FIRST && is_linked(a, m->entry)))
+        if (a->c->max_links && a->stats.links >= a->c->max_links)
             continue;
         put_input(a, m->start);
         put_link_open(a, m->entry);
