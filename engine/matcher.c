@@ -654,12 +654,14 @@ static size_t longest_indexed(const struct match_stream *s, const unsigned char 
     return walk ? longest_at(s, p, n, pattern) : len;
 }
 
-/* The longest mention that starts at p[0], as longest_at. */
+/* The longest mention that starts at p[0], as longest_at.  The window may
+ * run on past the text (a short text before markup), to p[readable - 1]:
+ * what lies there can only fail to match. */
 static size_t longest_here(const struct match_stream *s, const unsigned char *p, size_t n,
-                           uint32_t *pattern)
+                           size_t readable, uint32_t *pattern)
 {
-    uint64_t window = n >= PREFIX_WINDOW ? prefix_window(p) : 0;
-    if (n >= PREFIX_WINDOW && prefix_window_plain(window))
+    uint64_t window = readable >= PREFIX_WINDOW ? prefix_window(p) : 0;
+    if (readable >= PREFIX_WINDOW && prefix_window_plain(window))
         return longest_indexed(s, p, n, window, pattern);
     return may_start_at(s->m, p, n) ? longest_at(s, p, n, pattern) : 0;
 }
@@ -875,7 +877,7 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
             continue;
         }
         uint32_t pattern = AC_NO_PATTERN;
-        size_t len = longest_here(s, p + i, n - i, &pattern);
+        size_t len = longest_here(s, p + i, n - i, readable - i, &pattern);
         if (len == SCAN_UNSURE || (len && put_final(s, pattern, offset + i, offset + i + len)))
             break;
         i += len ? len : 1;
