@@ -365,7 +365,8 @@ static size_t held(const struct annotator *a)
 }
 
 /* Writes the input up to offset `to`, from hold and then from the chunk. */
-static void put_input(struct annotator *a, uint64_t to)
+__attribute__((always_inline))   /* called for every link, twice */
+static inline void put_input(struct annotator *a, uint64_t to)
 {
     if (to <= a->written)
         return;
