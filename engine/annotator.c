@@ -61,6 +61,8 @@ struct open_element {
     uint8_t blocked;          /* it or an ancestor is */
     uint8_t scoped;           /* it or an ancestor matches the scope */
     uint8_t foreign;          /* inside svg or math */
+    uint8_t annotates;        /* its own text is annotated (of what it
+                               * says alone; see text_is_annotatable) */
 };
 
 enum mode { MODE_SNIFF, MODE_ANNOTATE, MODE_PASS };
@@ -827,6 +829,11 @@ static void pop_overflow(struct annotator *a, uint64_t hash)
         }
 }
 
+static int element_annotates(const struct annotator *a, const struct open_element *e)
+{
+    return !e->blocked && (!a->c->nscope || e->scoped) && !(e->info->flags & EL_TABLE_TEXT);
+}
+
 static void push(struct annotator *a, const struct html_tag *t, const struct element_info *info)
 {
     if (a->depth == STACK_MAX) {
@@ -842,6 +849,7 @@ static void push(struct annotator *a, const struct html_tag *t, const struct ele
     e->skipped = is_skipped_name(a, t->hash) || opts_out(t);
     e->blocked = parent->blocked || e->skipped || e->foreign;
     e->scoped = parent->scoped || (a->c->nscope && in_scope(a, t));
+    e->annotates = element_annotates(a, e);
     if (info->id == EL_HEAD)
         a->head_index = a->depth - 1;
 }
@@ -1033,9 +1041,8 @@ static void end_tag(struct annotator *a, const struct html_tag *t, const struct 
 
 static int text_is_annotatable(const struct annotator *a)
 {
-    const struct open_element *e = &a->stack[a->depth - 1];
-    return !a->overflow_open && !a->overflow_lost && !a->nlingering && !e->blocked &&
-           (!a->c->nscope || e->scoped) && !(e->info->flags & EL_TABLE_TEXT);
+    return !a->overflow_open && !a->overflow_lost && !a->nlingering &&
+           a->stack[a->depth - 1].annotates;
 }
 
 /* ---- the title ---- */
@@ -1257,6 +1264,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     for (size_t i = 0; i < RECENT_LINKS; i++)
         a->recent_links[i].entry = UINT32_MAX;
     a->stack[0].info = element_lookup("", 0, 0);
+    a->stack[0].annotates = element_annotates(a, &a->stack[0]);
     a->depth = 1;
     a->annotatable = text_is_annotatable(a);
     return a;
