@@ -705,19 +705,14 @@ static void end_run(struct annotator *a)
         put_mentions(a);
 }
 
-static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset)
+/* The text from p[i] on: what the scan takes, and a character or a
+ * reference at a time what it does not (first of all p[i], unless
+ * `scan`). */
+static void text_from(struct annotator *a, const unsigned char *p, size_t n, uint64_t offset,
+                      size_t i, int scan)
 {
-    struct annotator *a = ctx;
-    if (!a->annotatable)
-        return;
-    if (!a->date_fixed)
-        for (size_t i = 0; i < n; i++)
-            if (!(a->g->matcher->byte_info[p[i]] & BYTE_SPACE)) {
-                page_date(a);
-                break;
-            }
-    for (size_t i = 0; i < n && !a->exhausted; i++) {
-        if (!a->in_ref && !a->utf8_len && match_idle(&a->match)) {
+    for (; i < n && !a->exhausted; i++, scan = 1) {
+        if (scan && !a->in_ref && !a->utf8_len && match_idle(&a->match)) {
             i += match_scan(&a->match, p + i, n - i, offset + i, !a->table);
             if (a->match.ndone)
                 put_mentions(a);
@@ -734,6 +729,30 @@ static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset
      * as it is: nothing is looked for, nothing held back. */
     if (a->exhausted && (!match_idle(&a->match) || a->in_ref || a->utf8_len))
         end_run(a);
+}
+
+static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset)
+{
+    struct annotator *a = ctx;
+    if (!a->annotatable)
+        return;
+    if (!a->date_fixed)
+        for (size_t i = 0; i < n; i++)
+            if (!(a->g->matcher->byte_info[p[i]] & BYTE_SPACE)) {
+                page_date(a);
+                break;
+            }
+    /* Most texts the scan takes whole. */
+    size_t taken = 0;
+    int scanned = !a->exhausted && !a->in_ref && !a->utf8_len && match_idle(&a->match);
+    if (scanned) {
+        taken = match_scan(&a->match, p, n, offset, !a->table);
+        if (a->match.ndone)
+            put_mentions(a);
+        if (taken == n)
+            return;
+    }
+    text_from(a, p, n, offset, taken, !scanned);
 }
 
 static void on_markup(void *ctx, uint64_t offset)
