@@ -66,18 +66,32 @@ static void begin_tag(struct html_tokenizer *t, int is_end)
     t->tag.name_len = 0;
     t->tag.is_end = (uint8_t)is_end;
     t->tag.self_closing = 0;
-    for (int i = 0; i < ATTR_COUNT; i++)
-        t->tag.attr[i].present = 0;
+    /* Most tags have no attribute that is kept, nor had the one before. */
+    if (t->attrs_kept)
+        for (int i = 0; i < ATTR_COUNT; i++)
+            t->tag.attr[i].present = 0;
+    t->attrs_kept = 0;
+}
+
+/* Adds p[0..n) to the tag's name. */
+static void tag_name_add_all(struct html_tokenizer *t, const unsigned char *p, size_t n)
+{
+    uint64_t hash = t->tag.hash;
+    size_t len = t->tag.name_len;
+    for (size_t i = 0; i < n; i++, len++) {
+        unsigned char b = lower(p[i]);
+        hash = (hash ^ b) * FNV_PRIME;
+        if (len < TAG_NAME_KEEP)
+            t->tag.name[len] = (char)b;
+    }
+    t->tag.hash = hash;
+    t->tag.name_len = len;
+    t->tag.name[len < TAG_NAME_KEEP ? len : TAG_NAME_KEEP] = '\0';
 }
 
 static void tag_name_add(struct html_tokenizer *t, unsigned char b)
 {
-    b = lower(b);
-    t->tag.hash = (t->tag.hash ^ b) * FNV_PRIME;
-    if (t->tag.name_len < TAG_NAME_KEEP)
-        t->tag.name[t->tag.name_len] = (char)b;
-    t->tag.name_len++;
-    t->tag.name[t->tag.name_len < TAG_NAME_KEEP ? t->tag.name_len : TAG_NAME_KEEP] = '\0';
+    tag_name_add_all(t, &b, 1);
 }
 
 static void begin_attribute(struct html_tokenizer *t)
@@ -123,6 +137,7 @@ static void end_attribute_name(struct html_tokenizer *t)
     t->attr_slot = slot;
     if (slot != ATTR_COUNT) {
         t->tag.attr[slot].present = 1;
+        t->attrs_kept = 1;
         t->tag.attr[slot].len = 0;
         t->tag.attr[slot].truncated = 0;
     }
@@ -184,8 +199,7 @@ static size_t simple_tag(struct html_tokenizer *t, const unsigned char *p, size_
         return 0;
     t->handler->markup(t->ctx, t->lt_offset);
     begin_tag(t, is_end);
-    for (; name < k; name++)
-        tag_name_add(t, p[name]);
+    tag_name_add_all(t, p + name, k - name);
     emit_tag(t);
     return k + 1;
 }

@@ -55,6 +55,7 @@ struct html_tokenizer {
     int capture_date;            /* set by the caller: keep property, name,
                                   * content and datetime */
     struct html_tag tag;
+    int attrs_kept;              /* some attribute of the tag is kept */
     char attr_name[16];
     size_t attr_name_len;
     int attr_slot;               /* ATTR_COUNT when not kept */
