@@ -113,6 +113,26 @@ static void mark_after_three(struct matcher *m, const struct matcher_pattern_spe
     }
 }
 
+/* lone_starts from an automaton: the ASCII bytes b that some pattern is
+ * or that it begins with before a character that is no ASCII word
+ * character; both cases of letters for the case-insensitive one. */
+static void mark_lone_starts(struct matcher *m, const struct automaton *a, int both_cases)
+{
+    if (!a)
+        return;
+    for (uint32_t c1 = a->nodes[AC_ROOT].children; c1 < a->nodes[AC_ROOT + 1].children; c1++) {
+        unsigned char b1 = a->label[c1];
+        int lone = b1 < 0x80 && automaton_pattern(a, c1) != AC_NO_PATTERN;
+        for (uint32_t c2 = a->nodes[c1].children; b1 < 0x80 && c2 < a->nodes[c1 + 1].children; c2++)
+            lone |= a->label[c2] >= 0x80 || uc_classify(a->label[c2]) != UC_WORD;
+        if (!lone)
+            continue;
+        m->lone_starts[b1] = 1;
+        if (both_cases && b1 >= 'a' && b1 <= 'z')
+            m->lone_starts[b1 - 32] = 1;
+    }
+}
+
 static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *specs, size_t n)
 {
     struct prefix_index_input *in = malloc((n ? n : 1) * sizeof(*in));
@@ -126,6 +146,7 @@ static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *
 }
 
 static int char_may_start(const struct matcher *m, const unsigned char *p, size_t len, uint32_t cp);
+static int common_reference_at(const unsigned char *p, size_t n);
 
 /* A character's entry in char_table: what match_scan would decide from
  * its decoding. */
@@ -138,8 +159,38 @@ static unsigned char char_entry(const struct matcher *m, uint32_t cp)
     return (unsigned char)(cls | (stops ? CHAR_STOPS : 0));
 }
 
+/* Character references that pages write most, in forms that decode alike
+ * wherever they stand (a name with its ';', a number), each to a character
+ * that is no word character. */
+static const struct common_reference {
+    char text[9];
+    uint8_t len;
+    uint32_t cp;
+} common_references[MATCH_REFERENCES] = {
+    {"&nbsp;", 6, 0xA0},     {"&#160;", 6, 0xA0},     {"&#xa0;", 6, 0xA0},    {"&#xA0;", 6, 0xA0},
+    {"&#Xa0;", 6, 0xA0},     {"&#XA0;", 6, 0xA0},     {"&amp;", 5, '&'},      {"&quot;", 6, '"'},
+    {"&#39;", 5, '\''},      {"&apos;", 6, '\''},     {"&lt;", 4, '<'},       {"&gt;", 4, '>'},
+    {"&lsquo;", 7, 0x2018},  {"&rsquo;", 7, 0x2019},  {"&ldquo;", 7, 0x201C}, {"&rdquo;", 7, 0x201D},
+    {"&ndash;", 7, 0x2013},  {"&mdash;", 7, 0x2014},  {"&hellip;", 8, 0x2026},
+};
+
+/* Which of common_references is at p[0] ('&'), whole before n; -1 when
+ * none is. */
+static int common_reference_at(const unsigned char *p, size_t n)
+{
+    for (int r = 0; r < MATCH_REFERENCES; r++) {
+        const struct common_reference *c = &common_references[r];
+        if (n >= c->len && p[1] == (unsigned char)c->text[1] &&
+            memcmp(p + 2, c->text + 2, c->len - 2u) == 0)
+            return r;
+    }
+    return -1;
+}
+
 static void tabulate_chars(struct matcher *m)
 {
+    for (int r = 0; r < MATCH_REFERENCES; r++)
+        m->reference_entries[r] = char_entry(m, common_references[r].cp);
     for (uint32_t cp = 0x80; cp < MATCH_CHAR_TWO_BYTES; cp++)
         m->char_table[cp] = char_entry(m, cp);
     for (uint32_t k = 0; k < MATCH_CHAR_PUNCT; k++)
@@ -184,6 +235,8 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
     }
     mark_two_byte_starts(m, m->exact, 0);
     mark_two_byte_starts(m, m->folded, 1);
+    mark_lone_starts(m, m->exact, 0);
+    mark_lone_starts(m, m->folded, 1);
     mark_after_three(m, specs, n);
     for (unsigned b = 0; b < 256; b++) {
         if (b >= 0x80 || b == '&') {
@@ -535,15 +588,12 @@ static inline int same_bytes(const struct prefix_pattern *c, const unsigned char
 }
 
 /* The length of a no-break space written as a reference at p[j], whole
- * before n, in the forms pages use ("&nbsp;", "&#160;", "&#xA0;"); else 0.
- * A name is often written with one, to keep it on one line. */
+ * before n ("&nbsp;", "&#160;", "&#xA0;"); else 0.  A name is often written
+ * with one, to keep it on one line. */
 static size_t nbsp_reference(const unsigned char *p, size_t j, size_t n)
 {
-    static const char forms[][7] = {"&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&#Xa0;", "&#XA0;"};
-    for (size_t f = 0; f < sizeof(forms) / sizeof(forms[0]); f++)
-        if (n - j >= 6 && memcmp(p + j, forms[f], 6) == 0)
-            return 6;
-    return 0;
+    int r = common_reference_at(p + j, n - j);
+    return r >= 0 && common_references[r].cp == 0xA0 ? common_references[r].len : 0;
 }
 
 /* What a mention that would end before p[j] comes to: j when a word
@@ -721,6 +771,18 @@ static inline size_t tabled_char(const struct matcher *m, const unsigned char *p
     return 0;
 }
 
+/* tabled_char for a reference at p[0] that common_references has. */
+__attribute__((noinline))   /* rare: keeps match_scan's loop in registers */
+static size_t tabled_reference(const struct matcher *m, const unsigned char *p, size_t n,
+                               unsigned char *entry)
+{
+    int r = common_reference_at(p, n);
+    if (r < 0)
+        return 0;
+    *entry = m->reference_entries[r];
+    return common_references[r].len;
+}
+
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
@@ -742,8 +804,10 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
     const struct prefix_index *x = &m->prefix;
     if (n < PREFIX_WINDOW)
         return 1;
-    /* First, the first two letters and the third byte, by table. */
-    if (known >= 2 && (word_ahead & 2) && !three_bytes_start(m, p))
+    /* First, the first two letters and the third byte, by table; a letter
+     * before a reference to punctuation ("R&amp;D") is a word of its own. */
+    if (known >= 2 && (word_ahead & 2) ? !three_bytes_start(m, p)
+        : p[1] == '&' && !m->lone_starts[p[0]] && common_reference_at(p + 1, n - 1) >= 0)
         return 0;
     if (known >= 5 && (word_ahead & 7) == 7 && !five_bytes_start(m, p))
         return 0;
@@ -859,6 +923,8 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
              * (the BOM among them) is left to the feed. */
             unsigned char entry;
             size_t tabled = utf8 ? tabled_char(s->m, p + i, n - i, &entry) : 0;
+            if (!tabled && p[i] == '&')
+                tabled = tabled_reference(s->m, p + i, n - i, &entry);
             if (tabled) {
                 if (!after_word && (entry & CHAR_STOPS))
                     break;

@@ -34,6 +34,7 @@ struct match_pattern {
 #define MATCH_CHAR_TWO_BYTES 0x800
 #define MATCH_CHAR_PUNCT 0x80
 #define MATCH_CHAR_PUNCT_FIRST 0x2000
+#define MATCH_REFERENCES 19
 enum { CHAR_CLASS = 3, CHAR_STOPS = 4 };
 
 #define BYTE_CLASS_ANY 8
@@ -67,6 +68,11 @@ struct matcher {
      * Punctuation): their uc_class, and CHAR_STOPS where the scan must
      * leave one that follows no word character to the feed. */
     unsigned char char_table[MATCH_CHAR_TWO_BYTES + MATCH_CHAR_PUNCT];
+    /* The same for the character references pages write most. */
+    unsigned char reference_entries[MATCH_REFERENCES];
+    /* Non-zero for the ASCII bytes that are a pattern, or begin one before
+     * a character that is no ASCII word character. */
+    unsigned char lone_starts[128];
     struct prefix_index prefix;
     struct match_pattern *patterns;
     size_t npatterns;

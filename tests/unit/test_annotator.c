@@ -622,6 +622,27 @@ static int32_t day_of(const char *s)
     return d;
 }
 
+/* A letter before a reference to punctuation: a word of its own, unless
+ * a pattern begins with a letter alone ("R&D"). */
+static void letters_before_references(void **state)
+{
+    (void)state;
+    expect("<p>U&amp;N UN&amp; &amp;UN U&#38;N</p>",
+           "<p>U&amp;N " A_UN "UN" END "&amp; &amp;" A_UN "UN" END " U&#38;N</p>");
+    g = load_glossary_text("<glossary xmlns=\"urn:briefing:glossary:1\">"
+                           "<entry id=\"rd\" type=\"term\"><name>R&amp;D</name></entry>"
+                           "<entry id=\"rand\" type=\"term\"><name>Rand</name></entry>"
+                           "</glossary>");
+    assert_non_null(g);
+#define A_RD "<a class=\"briefing briefing-term\" href=\"/glossary/rd\" " \
+             "data-briefing-id=\"rd\" title=\"R&amp;D\">"
+    expect("<p>R&amp;D, R&D, R&#38;D, R&amp;Rand</p>",
+           "<p>" A_RD "R&amp;D" END ", " A_RD "R&D" END ", " A_RD "R&#38;D" END ", R&amp;"
+           "<a class=\"briefing briefing-term\" href=\"/glossary/rand\" "
+           "data-briefing-id=\"rand\" title=\"Rand\">Rand" END "</p>");
+#undef A_RD
+}
+
 static void dated_aliases_follow_the_page_date(void **state)
 {
     (void)state;
@@ -712,25 +733,25 @@ static void dated_aliases_follow_the_page_date(void **state)
 #undef DATED
 }
 
-/* Links to entries 1 and 17, 18 and 2 (the same slot of the stream's
+/* Links to entries 1 and 33, 34 and 2 (the same slot of the stream's
  * recent start tags) in turn, and to one whose title is longer than a
  * slot: each link is the entry's own, whether made or kept. */
 static void repeated_links_are_each_entrys_own(void **state)
 {
     (void)state;
-    char xml[8192], title[400];
+    char xml[8192], title[700];
     size_t len = (size_t)snprintf(xml, sizeof(xml), "<glossary xmlns=\"urn:briefing:glossary:1\">");
-    memset(title, 'x', 300);
-    title[300] = '\0';
-    for (int i = 0; i < 20; i++)
+    memset(title, 'x', 600);
+    title[600] = '\0';
+    for (int i = 0; i < 40; i++)
         len += (size_t)snprintf(xml + len, sizeof(xml) - len,
                                 "<entry id=\"e%d\" type=\"term\"><name>Zed%d</name>"
                                 "<summary>Summary %d%s</summary></entry>", i, i, i,
-                                i == 19 ? title : "");
+                                i == 39 ? title : "");
     snprintf(xml + len, sizeof(xml) - len, "</glossary>");
     g = load_glossary_text(xml);
     assert_non_null(g);
-    static const int order[] = {1, 17, 1, 17, 18, 2, 18, 2, 19, 19, 1};
+    static const int order[] = {1, 33, 1, 33, 34, 2, 34, 2, 39, 39, 1};
     char page[256] = "<p>", want[8192] = "<p>";
     for (size_t k = 0; k < sizeof(order) / sizeof(order[0]); k++) {
         int i = order[k];
@@ -738,7 +759,7 @@ static void repeated_links_are_each_entrys_own(void **state)
         snprintf(want + strlen(want), sizeof(want) - strlen(want),
                  "<a class=\"briefing briefing-term\" href=\"/glossary/e%d\" "
                  "data-briefing-id=\"e%d\" title=\"Zed%d — Summary %d%s\">Zed%d</a> ",
-                 i, i, i, i, i == 19 ? title : "", i);
+                 i, i, i, i, i == 39 ? title : "", i);
     }
     strcat(page, "</p>");
     strcat(want, "</p>");
@@ -809,6 +830,7 @@ int main(void)
         cmocka_unit_test(pages_in_single_byte_charsets),
         cmocka_unit_test(overlong_references_are_text),
         cmocka_unit_test(memory_stays_bounded),
+        cmocka_unit_test_teardown(letters_before_references, own_glossary_done),
         cmocka_unit_test_teardown(dated_aliases_follow_the_page_date, own_glossary_done),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
