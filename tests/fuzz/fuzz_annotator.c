@@ -80,6 +80,7 @@ static const char glossary_xml[] =
     " <entry id=\"zqx-ab\" type=\"term\">\n"
     "  <name>a b</name>\n"
     "  <alias>\xD0\x91</alias>\n"                                    /* Б */
+    "  <alias>R&amp;D</alias>\n"
     "  <summary>Short &amp; sweet</summary>\n"
     " </entry>\n"
     "</glossary>\n";
