@@ -1282,6 +1282,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->exhausted = a->linkable == 0;
     for (size_t i = 0; i < RECENT_LINKS; i++)
         a->recent_links[i].entry = UINT32_MAX;
+    elements_init();
     a->stack[0].info = element_lookup("", 0, 0);
     a->stack[0].annotates = element_annotates(a, &a->stack[0]);
     a->depth = 1;

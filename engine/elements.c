@@ -159,11 +159,15 @@ const struct element_info *element_lookup(const char *name, size_t len, uint64_t
 {
     if (len == 0 || len > TAG_NAME_KEEP)
         return &unknown;
-    pthread_once(&slots_built, build_slots);
     for (unsigned k = slot_of(hash); slots[k].element; k = (k + 1) % SLOTS) {
         const struct element_info *e = &elements[slots[k].element - 1];
         if (slots[k].hash == hash && slots[k].len == len && memcmp(e->name, name, len) == 0)
             return e;
     }
     return &unknown;
+}
+
+void elements_init(void)
+{
+    pthread_once(&slots_built, build_slots);
 }

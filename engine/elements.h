@@ -37,6 +37,10 @@ struct element_info {
     uint8_t id;               /* enum element_id, or EL_UNKNOWN */
 };
 
+/* Builds the table of names, once per process however often it is called
+ * (from any thread): before the first element_lookup. */
+void elements_init(void);
+
 /* Looks up a lower-case tag name whose tag_name_hash is `hash`; unknown
  * names get a shared empty entry. */
 const struct element_info *element_lookup(const char *name, size_t len, uint64_t hash);
