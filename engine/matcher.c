@@ -891,14 +891,17 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
                   int utf8)
 {
     const unsigned char *info = s->m->byte_info;
-    /* Whitespace between tags, the commonest text of all, decides nothing. */
-    size_t spaces = 0;
-    while (spaces < n && (info[p[spaces]] & BYTE_SPACE))
-        spaces++;
-    if (spaces == n && n) {
-        s->prev_word = 0;
-        s->prev_space = 1;
-        return n;
+    /* Whitespace between tags, the commonest text of all, decides nothing
+     * (a text that ends in something else is not all whitespace). */
+    if (n && (info[p[n - 1]] & BYTE_SPACE)) {
+        size_t spaces = 0;
+        while (spaces < n && (info[p[spaces]] & BYTE_SPACE))
+            spaces++;
+        if (spaces == n) {
+            s->prev_word = 0;
+            s->prev_space = 1;
+            return n;
+        }
     }
     /* Within the caller's buffer the classification may run on past the
      * text, to be used again by the next text of the buffer. */
