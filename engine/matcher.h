@@ -109,7 +109,7 @@ struct match_candidate {
 #define MATCH_CANDIDATES_MAX 4096
 
 /* The text ahead of match_scan, classified a few blocks at a time. */
-#define SCAN_AHEAD (32 * BYTE_BLOCK)
+#define SCAN_AHEAD (8 * BYTE_BLOCK)
 struct scan_ahead {
     const unsigned char *from, *to;    /* what is classified */
     struct byte_block blocks[SCAN_AHEAD / BYTE_BLOCK];
