@@ -35,7 +35,7 @@ struct match_pattern {
 #define MATCH_CHAR_PUNCT 0x80
 #define MATCH_CHAR_PUNCT_FIRST 0x2000
 #define MATCH_REFERENCES 19
-enum { CHAR_CLASS = 3, CHAR_STOPS = 4 };
+enum { CHAR_CLASS = 3, CHAR_STOPS = 4, CHAR_UNDECODED = 8 };
 
 #define BYTE_CLASS_ANY 8
 #define MATCH_AFTER_THREE 1024

@@ -385,6 +385,33 @@ static void prefix_index_crowded_key(void **state)
     matcher_free(m);
 }
 
+/* Text with the references pages write most, a no-break space in a name
+ * among them, is taken whole from the bytes in hand, not left to be fed a
+ * character at a time; the mentions are the ones feeding would find. */
+static void scan_takes_common_references(void **state)
+{
+    (void)state;
+    static const struct pat p[] = {
+        {"Aleksandr Lukashenko", 0, ENTRY_PERSON, 0},
+        {"Russia", 1, ENTRY_PLACE, 0},
+    };
+    struct matcher *m = build(p, 2);
+    static const char text[] = "said Aleksandr&nbsp;Lukashenko&rsquo;s R&amp;D with Russia today";
+    const size_t n = sizeof(text) - 1, russia = (size_t)(strstr(text, "Russia") - text);
+    struct match_stream s;
+    match_stream_init(&s, m, ALL_TYPES);
+    assert_int_equal(match_scan(&s, (const unsigned char *)text, n, 0, 1), n);
+    assert_int_equal(s.ndone, 2);
+    assert_int_equal(s.done[0].entry, 0);
+    assert_int_equal(s.done[0].start, 5);
+    assert_int_equal(s.done[0].end, 5 + strlen("Aleksandr&nbsp;Lukashenko"));
+    assert_int_equal(s.done[1].entry, 1);
+    assert_int_equal(s.done[1].start, russia);
+    assert_int_equal(s.done[1].end, russia + 6);
+    match_stream_release(&s);
+    matcher_free(m);
+}
+
 static void case_insensitive(void **state)
 {
     (void)state;
@@ -1022,6 +1049,7 @@ int main(void)
         cmocka_unit_test(type_mask),
         cmocka_unit_test(prefix_index_keys),
         cmocka_unit_test(prefix_index_crowded_key),
+        cmocka_unit_test(scan_takes_common_references),
         cmocka_unit_test(case_insensitive),
         cmocka_unit_test(whitespace_runs),
         cmocka_unit_test(hold_from),
