@@ -147,6 +147,7 @@ static int index_prefixes(struct matcher *m, const struct matcher_pattern_spec *
 }
 
 static int char_may_start(const struct matcher *m, const unsigned char *p, size_t len, uint32_t cp);
+static int common_reference_at(const unsigned char *p, size_t n);
 
 /* A character's entry in char_table: what match_scan would decide from
  * its decoding. */
@@ -159,36 +160,54 @@ static unsigned char char_entry(const struct matcher *m, uint32_t cp)
     return (unsigned char)(cls | (stops ? CHAR_STOPS : 0));
 }
 
-/* How pages most often write character references, each whole (a name
- * with its ';', a number), so that it decodes alike wherever it stands:
- * the scan passes over them as over the characters they decode to. */
-static const char *const common_references[MATCH_REFERENCES] = {
-    "&nbsp;", "&#160;", "&#xa0;", "&#xA0;", "&#Xa0;", "&#XA0;", "&amp;", "&quot;", "&#39;", "&apos;",
-    "&lt;",   "&gt;",   "&lsquo;", "&rsquo;", "&ldquo;", "&rdquo;", "&ndash;", "&mdash;", "&hellip;",
+/* Character references that pages write most, in forms that decode alike
+ * wherever they stand (a name with its ';', a number), each to a character
+ * that is no word character. */
+static const struct common_reference {
+    char text[9];
+    uint8_t len;
+    uint32_t cp;
+} common_references[MATCH_REFERENCES] = {
+    {"&nbsp;", 6, 0xA0},     {"&#160;", 6, 0xA0},     {"&#xa0;", 6, 0xA0},    {"&#xA0;", 6, 0xA0},
+    {"&#Xa0;", 6, 0xA0},     {"&#XA0;", 6, 0xA0},     {"&amp;", 5, '&'},      {"&quot;", 6, '"'},
+    {"&#39;", 5, '\''},      {"&apos;", 6, '\''},     {"&lt;", 4, '<'},       {"&gt;", 4, '>'},
+    {"&lsquo;", 7, 0x2018},  {"&rsquo;", 7, 0x2019},  {"&ldquo;", 7, 0x201C}, {"&rdquo;", 7, 0x201D},
+    {"&ndash;", 7, 0x2013},  {"&mdash;", 7, 0x2014},  {"&hellip;", 8, 0x2026},
 };
 
-/* A common reference's entry in reference_entries: the char_table entry
- * of what charref.c decodes it to, or CHAR_UNDECODED when it does not
- * decode to one character from its very bytes. */
-static unsigned char reference_entry(const struct matcher *m, const char *text)
+/* Which of common_references is at p[0] ('&'), whole before n; -1 when
+ * none is. */
+static int common_reference_at(const unsigned char *p, size_t n)
+{
+    for (int r = 0; r < MATCH_REFERENCES; r++) {
+        const struct common_reference *c = &common_references[r];
+        if (n >= c->len && p[1] == (unsigned char)c->text[1] &&
+            memcmp(p + 2, c->text + 2, c->len - 2u) == 0)
+            return r;
+    }
+    return -1;
+}
+
+/* Whether charref.c, which decodes references for the annotator, decodes
+ * the common reference whole, from its own bytes, to its code point, and
+ * that is no word character (the scan takes it for a boundary). */
+static int decodes_as_listed(const struct common_reference *c)
 {
     struct charref ref;
     charref_start(&ref);
-    size_t len = strlen(text);
     enum charref_step step = CHARREF_MORE;
-    for (size_t k = 1; k < len && step == CHARREF_MORE; k++)
-        step = charref_push(&ref, (unsigned char)text[k]);
+    for (size_t k = 1; k < c->len && step == CHARREF_MORE; k++)
+        step = charref_push(&ref, (unsigned char)c->text[k]);
     uint32_t cp[2];
     int ncp;
-    if (step != CHARREF_DONE || charref_resolve(&ref, 0, -1, cp, &ncp) != len - 1 || ncp != 1)
-        return CHAR_UNDECODED;
-    return char_entry(m, cp[0]);
+    return step == CHARREF_DONE && charref_resolve(&ref, 0, -1, cp, &ncp) == c->len - 1u &&
+           ncp == 1 && cp[0] == c->cp && uc_classify(cp[0]) != UC_WORD;
 }
 
 static void tabulate_chars(struct matcher *m)
 {
     for (int r = 0; r < MATCH_REFERENCES; r++)
-        m->reference_entries[r] = reference_entry(m, common_references[r]);
+        m->reference_entries[r] = char_entry(m, common_references[r].cp);
     for (uint32_t cp = 0x80; cp < MATCH_CHAR_TWO_BYTES; cp++)
         m->char_table[cp] = char_entry(m, cp);
     for (uint32_t k = 0; k < MATCH_CHAR_PUNCT; k++)
@@ -585,53 +604,39 @@ static inline int same_bytes(const struct prefix_pattern *c, const unsigned char
     return !diff;
 }
 
-/* The length of the common reference at p[0] ('&'), whole before n, with
- * *entry its entry (as tabled_char's); 0 when there is none. */
-__attribute__((noinline))   /* rare: keeps match_scan's loop in registers */
-static size_t common_reference(const struct matcher *m, const unsigned char *p, size_t n,
-                               unsigned char *entry)
+/* The length of a common reference to whitespace at p[j], whole before n
+ * (&nbsp;, which a name often has to keep it on one line); else 0. */
+static size_t space_reference(const unsigned char *p, size_t j, size_t n)
 {
-    for (int r = 0; r < MATCH_REFERENCES; r++) {
-        size_t len = strlen(common_references[r]);
-        if (n >= len && memcmp(p, common_references[r], len) == 0 &&
-            !(m->reference_entries[r] & CHAR_UNDECODED)) {
-            *entry = m->reference_entries[r];
-            return len;
-        }
-    }
-    return 0;
+    int r = common_reference_at(p + j, n - j);
+    return r >= 0 && uc_classify(common_references[r].cp) == UC_SPACE ? common_references[r].len
+                                                                       : 0;
 }
 
 /* What a mention that would end before p[j] comes to: j when a word
  * boundary follows, else 0; SCAN_UNSURE when that is not known. */
-static inline size_t mention_end(const struct matcher *m, const unsigned char *p, size_t j,
+static inline size_t mention_end(const unsigned char *info, const unsigned char *p, size_t j,
                                  size_t n)
 {
-    const unsigned char *info = m->byte_info;
-    unsigned char entry = 0;
     if (j == n)
         return SCAN_UNSURE;
     if (info[p[j]] & BYTE_STOP)
-        return p[j] != '&' || !common_reference(m, p + j, n - j, &entry) ? SCAN_UNSURE
-               : (entry & CHAR_CLASS) == UC_WORD                       ? 0
-                                                                        : j;
+        return p[j] == '&' && common_reference_at(p + j, n - j) >= 0 ? j : SCAN_UNSURE;
     return (info[p[j]] & BYTE_WORD) ? 0 : j;
 }
 
 /* The bytes of the whitespace run at p[j] that a pattern's space takes:
- * ASCII whitespace and common references to whitespace (&nbsp;, which a
- * name often has to keep it on one line); 0 when there is none. */
-static size_t space_run(const struct matcher *m, const unsigned char *p, size_t j, size_t n)
+ * ASCII whitespace and common references to whitespace; 0 when there is
+ * none. */
+static size_t space_run(const unsigned char *info, const unsigned char *p, size_t j, size_t n)
 {
     size_t at = j;
     for (;;) {
-        size_t step = 0;
-        unsigned char entry = 0;
-        if (at < n && (m->byte_info[p[at]] & BYTE_SPACE))
-            step = 1;
-        else if (at < n && p[at] == '&')
-            step = common_reference(m, p + at, n - at, &entry);
-        if (!step || (step > 1 && (entry & CHAR_CLASS) != UC_SPACE))
+        size_t step = at == n                     ? 0
+                      : (info[p[at]] & BYTE_SPACE) ? 1
+                      : p[at] == '&'               ? space_reference(p, at, n)
+                                                   : 0;
+        if (!step)
             return at - j;
         at += step;
     }
@@ -647,7 +652,7 @@ static size_t compare_bytewise(const struct matcher *m, const struct prefix_patt
     const unsigned char *info = m->byte_info;
     size_t j = 0;
     for (size_t k = 0; k < c->len; k++, j++) {
-        size_t run = t[k] == ' ' ? space_run(m, p, j, n) : 0;
+        size_t run = t[k] == ' ' ? space_run(info, p, j, n) : 0;
         if (run) {
             j += run - 1;
             continue;
@@ -657,7 +662,7 @@ static size_t compare_bytewise(const struct matcher *m, const struct prefix_patt
         if ((c->folded ? (unsigned char)uc_fold(p[j]) : p[j]) != t[k])
             return 0;
     }
-    return mention_end(m, p, j, n);
+    return mention_end(info, p, j, n);
 }
 
 /* The pattern's length in the text at p[0] when it is there and ends at a
@@ -669,7 +674,7 @@ static inline size_t compare_at(const struct matcher *m, const struct prefix_pat
 {
     const unsigned char *t = (const unsigned char *)m->prefix.texts + c->text;
     if (c->plain && c->len < n && same_bytes(c, t, p))
-        return mention_end(m, p, c->len, n);
+        return mention_end(m->byte_info, p, c->len, n);
     return compare_bytewise(m, c, t, p, n);
 }
 
@@ -783,6 +788,18 @@ static inline size_t tabled_char(const struct matcher *m, const unsigned char *p
     return 0;
 }
 
+/* tabled_char for a reference at p[0] that common_references has. */
+__attribute__((noinline))   /* rare: keeps match_scan's loop in registers */
+static size_t tabled_reference(const struct matcher *m, const unsigned char *p, size_t n,
+                               unsigned char *entry)
+{
+    int r = common_reference_at(p, n);
+    if (r < 0)
+        return 0;
+    *entry = m->reference_entries[r];
+    return common_references[r].len;
+}
+
 /* The class of the character that ends at p[i - 1], i > 0, taken whole. */
 static enum uc_class class_before(const unsigned char *p, size_t i)
 {
@@ -806,10 +823,8 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
         return 1;
     /* First, the first two letters and the third byte, by table; a letter
      * before a reference to punctuation ("R&amp;D") is a word of its own. */
-    unsigned char entry = 0;
     if (known >= 2 && (word_ahead & 2) ? !three_bytes_start(m, p)
-        : p[1] == '&' && !m->lone_starts[p[0]] && common_reference(m, p + 1, n - 1, &entry) &&
-              (entry & CHAR_CLASS) != UC_WORD)
+        : p[1] == '&' && !m->lone_starts[p[0]] && common_reference_at(p + 1, n - 1) >= 0)
         return 0;
     if (known >= 5 && (word_ahead & 7) == 7 && !five_bytes_start(m, p))
         return 0;
@@ -926,10 +941,10 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
             /* Characters of two and three bytes are passed over unless one
              * could begin a mention; a three-byte word character there
              * (the BOM among them) is left to the feed. */
-            unsigned char entry = 0;
+            unsigned char entry;
             size_t tabled = utf8 ? tabled_char(s->m, p + i, n - i, &entry) : 0;
             if (!tabled && p[i] == '&')
-                tabled = common_reference(s->m, p + i, n - i, &entry);
+                tabled = tabled_reference(s->m, p + i, n - i, &entry);
             if (tabled) {
                 if (!after_word && (entry & CHAR_STOPS))
                     break;
@@ -960,4 +975,12 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
         s->prev_space = last == UC_SPACE;
     }
     return i;
+}
+
+size_t matcher_references_misread(void)
+{
+    size_t misread = 0;
+    for (int r = 0; r < MATCH_REFERENCES; r++)
+        misread += !decodes_as_listed(&common_references[r]);
+    return misread;
 }

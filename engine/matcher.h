@@ -35,7 +35,7 @@ struct match_pattern {
 #define MATCH_CHAR_PUNCT 0x80
 #define MATCH_CHAR_PUNCT_FIRST 0x2000
 #define MATCH_REFERENCES 19
-enum { CHAR_CLASS = 3, CHAR_STOPS = 4, CHAR_UNDECODED = 8 };
+enum { CHAR_CLASS = 3, CHAR_STOPS = 4 };
 
 #define BYTE_CLASS_ANY 8
 #define MATCH_AFTER_THREE 1024
@@ -176,6 +176,10 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
  * buffer must be more of it or markup that ends the run (match_end_run):
  * the filter reads those bytes as they are.  NULL: texts lie anywhere. */
 void match_scan_buffer(struct match_stream *s, const unsigned char *p, size_t len);
+/* The references the scan decodes itself (the ones pages write most)
+ * that charref.c, the annotator's decoder, would read otherwise: 0, as
+ * the tests check. */
+size_t matcher_references_misread(void);
 /* The text run ends here (markup, end of page): every candidate is settled. */
 void match_end_run(struct match_stream *s);
 /* The first source byte that a mention still in progress may need; text
