@@ -41,7 +41,7 @@ static struct automaton *build_side(const struct matcher_pattern_spec *specs, si
 /* The classes (byte & 7) of what may follow a pattern's first two bytes
  * in text: a third byte, anything after a pattern of two bytes.  (Text
  * whitespace but a plain space, which a pattern's space may stand for, is
- * of every class: see byte_class.) */
+ * of every class: see class_bit.) */
 static unsigned char third_byte_classes(const struct automaton *a, uint32_t node)
 {
     if (automaton_pattern(a, node) != AC_NO_PATTERN)
@@ -81,6 +81,13 @@ static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, i
             }
         }
     }
+}
+
+/* after_three's slot for the three bytes at p, either case. */
+static inline size_t after_three_slot(const unsigned char *p)
+{
+    uint32_t three = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) | 0x202020u;
+    return (three * 0x9E3779B1u) >> 22;
 }
 
 /* The classes (byte & 7) the text may have at p[k] where a pattern has
@@ -269,8 +276,7 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
     }
     for (unsigned b = 0; b < 256; b++) {
         int any = (m->byte_info[b] & BYTE_STOP) || ((m->byte_info[b] & BYTE_SPACE) && b != ' ');
-        m->byte_class[b] = any ? BYTE_CLASS_ANY : (unsigned char)(b & 7);
-        m->third_class[b] = any ? 0xFF : (unsigned char)(1u << (b & 7));
+        m->class_bit[b] = any ? 0xFF : (unsigned char)(1u << (b & 7));
     }
     classify_bytes(m);
     tabulate_chars(m);
@@ -559,7 +565,7 @@ static size_t longest_at(const struct match_stream *s, const unsigned char *p, s
  * p[2] (known by its class only; a byte to decode may be anything). */
 static inline int three_bytes_start(const struct matcher *m, const unsigned char *p)
 {
-    return m->starts2[p[0]][p[1]] & m->third_class[p[2]];
+    return m->starts2[p[0]][p[1]] & m->class_bit[p[2]];
 }
 
 /* Whether some pattern that begins with the three ASCII word characters
@@ -567,9 +573,9 @@ static inline int three_bytes_start(const struct matcher *m, const unsigned char
  * decode may be anything). */
 static inline int five_bytes_start(const struct matcher *m, const unsigned char *p)
 {
-    unsigned fourth = m->byte_class[p[3]], fifth = m->byte_class[p[4]];
-    return (fourth | fifth) >= BYTE_CLASS_ANY ||
-           (m->after_three[after_three_slot(p)] >> (fourth * 8 + fifth) & 1);
+    unsigned fourth = m->class_bit[p[3]], fifth = m->class_bit[p[4]];
+    return fourth == 0xFF || fifth == 0xFF ||
+           (m->after_three[after_three_slot(p)] >> (__builtin_ctz(fourth) * 8 + __builtin_ctz(fifth)) & 1);
 }
 
 /* A mention at a word start needs its first three bytes to begin some

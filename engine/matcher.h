@@ -37,13 +37,7 @@ struct match_pattern {
 #define MATCH_REFERENCES 19
 enum { CHAR_CLASS = 3, CHAR_STOPS = 4 };
 
-#define BYTE_CLASS_ANY 8
-#define MATCH_AFTER_THREE 1024
-static inline size_t after_three_slot(const unsigned char *p)
-{
-    uint32_t three = ((uint32_t)p[0] << 16 | (uint32_t)p[1] << 8 | p[2]) | 0x202020u;
-    return (three * 0x9E3779B1u) >> 22;
-}
+#define MATCH_AFTER_THREE 1024   /* after_three's slots: 2^(32 - 22) */
 
 struct matcher {
     struct automaton *exact, *folded;
@@ -53,11 +47,10 @@ struct matcher {
      * bytes b1 b2 (in either case when case-insensitive) and then b3, or
      * a byte of b3's class. */
     unsigned char starts2[128][128];
-    /* Per byte, its class (byte & 7), or BYTE_CLASS_ANY for one that may
-     * stand for anything: a byte to decode, whitespace but a plain space
-     * (a pattern's space takes any run); and the class as a bit, all of
-     * them for BYTE_CLASS_ANY. */
-    unsigned char byte_class[256], third_class[256];
+    /* Per byte, its class (byte & 7) as a bit; all of them (0xFF) for one
+     * that may stand for anything: a byte to decode, whitespace but a
+     * plain space (a pattern's space takes any run). */
+    unsigned char class_bit[256];
     /* For patterns that begin with three ASCII word characters, by a hash
      * of those (either case): bit 8 * (b4 & 7) + (b5 & 7) when the next
      * two bytes may be b4 b5, or of their classes. */
