@@ -52,34 +52,46 @@ static unsigned char third_byte_classes(const struct automaton *a, uint32_t node
     return classes;
 }
 
+static unsigned char ascii_upper(unsigned char b)
+{
+    return b >= 'a' && b <= 'z' ? (unsigned char)(b - 32) : b;
+}
+
 static void set_start2(struct matcher *m, unsigned char b1, unsigned char b2, unsigned char classes)
 {
     m->starts2[b1][b2] |= classes;
 }
 
-/* The first two bytes of every pattern and the classes of its third, both
- * cases of ASCII letters for the case-insensitive automaton (whose
- * patterns are folded; a letter's case does not change its class). */
-static void mark_two_byte_starts(struct matcher *m, const struct automaton *a, int both_cases)
+/* From the first two levels of an automaton: starts2, the first two bytes
+ * of every pattern and the classes of its third; lone_starts, the first
+ * bytes that are a pattern or come before a character that is no ASCII
+ * word character.  Both cases of ASCII letters for the case-insensitive
+ * automaton (whose patterns are folded; a letter's case does not change
+ * its class). */
+static void mark_starts(struct matcher *m, const struct automaton *a, int both_cases)
 {
     if (!a)
         return;
     for (uint32_t c1 = a->nodes[AC_ROOT].children; c1 < a->nodes[AC_ROOT + 1].children; c1++) {
         unsigned char b1 = a->label[c1];
-        for (uint32_t c2 = a->nodes[c1].children; b1 < 0x80 && c2 < a->nodes[c1 + 1].children; c2++) {
+        if (b1 >= 0x80)
+            continue;
+        int lone = automaton_pattern(a, c1) != AC_NO_PATTERN;
+        for (uint32_t c2 = a->nodes[c1].children; c2 < a->nodes[c1 + 1].children; c2++) {
             unsigned char b2 = a->label[c2];
+            lone |= b2 >= 0x80 || uc_classify(b2) != UC_WORD;
             if (b2 >= 0x80)
                 continue;
             unsigned char classes = third_byte_classes(a, c2);
             set_start2(m, b1, b2, classes);
             if (both_cases) {
-                unsigned char u1 = b1 >= 'a' && b1 <= 'z' ? b1 - 32 : b1;
-                unsigned char u2 = b2 >= 'a' && b2 <= 'z' ? b2 - 32 : b2;
-                set_start2(m, u1, b2, classes);
-                set_start2(m, b1, u2, classes);
-                set_start2(m, u1, u2, classes);
+                set_start2(m, ascii_upper(b1), b2, classes);
+                set_start2(m, b1, ascii_upper(b2), classes);
+                set_start2(m, ascii_upper(b1), ascii_upper(b2), classes);
             }
         }
+        if (lone)
+            m->lone_starts[b1] = m->lone_starts[both_cases ? ascii_upper(b1) : b1] = 1;
     }
 }
 
@@ -118,26 +130,6 @@ static void mark_after_three(struct matcher *m, const struct matcher_pattern_spe
             for (unsigned b = 0; b < 8; b++)
                 if ((third >> a & 1) && (fourth >> b & 1))
                     *bits |= 1ull << (a * 8 + b);
-    }
-}
-
-/* lone_starts from an automaton: the ASCII bytes b that some pattern is
- * or that it begins with before a character that is no ASCII word
- * character; both cases of letters for the case-insensitive one. */
-static void mark_lone_starts(struct matcher *m, const struct automaton *a, int both_cases)
-{
-    if (!a)
-        return;
-    for (uint32_t c1 = a->nodes[AC_ROOT].children; c1 < a->nodes[AC_ROOT + 1].children; c1++) {
-        unsigned char b1 = a->label[c1];
-        int lone = b1 < 0x80 && automaton_pattern(a, c1) != AC_NO_PATTERN;
-        for (uint32_t c2 = a->nodes[c1].children; b1 < 0x80 && c2 < a->nodes[c1 + 1].children; c2++)
-            lone |= a->label[c2] >= 0x80 || uc_classify(a->label[c2]) != UC_WORD;
-        if (!lone)
-            continue;
-        m->lone_starts[b1] = 1;
-        if (both_cases && b1 >= 'a' && b1 <= 'z')
-            m->lone_starts[b1 - 32] = 1;
     }
 }
 
@@ -257,10 +249,8 @@ struct matcher *matcher_build(const struct matcher_pattern_spec *specs, size_t n
         matcher_free(m);
         return NULL;
     }
-    mark_two_byte_starts(m, m->exact, 0);
-    mark_two_byte_starts(m, m->folded, 1);
-    mark_lone_starts(m, m->exact, 0);
-    mark_lone_starts(m, m->folded, 1);
+    mark_starts(m, m->exact, 0);
+    mark_starts(m, m->folded, 1);
     mark_after_three(m, specs, n);
     for (unsigned b = 0; b < 256; b++) {
         if (b >= 0x80 || b == '&') {
