@@ -17,7 +17,6 @@
 #define STACK_MAX 512
 /* Formatting elements that browsers would reopen, remembered at most. */
 #define LINGER_MAX 16
-#define RECENT_ELEMENTS 8
 /* Start tags of links kept for the next links to the same entries: a
  * page that links more entries than this many times is rare. */
 #define RECENT_LINKS 32
@@ -119,15 +118,6 @@ struct annotator {
     size_t title_raw_len;
     char title_raw[TITLE_RAW_MAX];
     char title[ANNOTATOR_TITLE_MAX + 1];
-
-    /* The elements of the tags read last, by their names' hashes: most
-     * tags name one just seen (<p> ... </p>). */
-    struct recent_element {
-        uint64_t hash;
-        const struct element_info *info;   /* NULL: none */
-        size_t name_len;
-        char name[TAG_NAME_KEEP + 1];
-    } recent_elements[RECENT_ELEMENTS];
 
     /* The start tags of the links made last, by entry number. */
     struct recent_link {
@@ -1240,25 +1230,10 @@ static void date_tag(struct annotator *a, const struct html_tag *t)
         a->date_found[DATE_SOURCE_TIME] = day;
 }
 
-static const struct element_info *tag_element(struct annotator *a, const struct html_tag *t)
-{
-    if (t->name_len > TAG_NAME_KEEP)
-        return element_lookup("", 0, 0);
-    struct recent_element *r = &a->recent_elements[t->hash % RECENT_ELEMENTS];
-    if (r->info && r->hash == t->hash && r->name_len == t->name_len &&
-        memcmp(r->name, t->name, t->name_len) == 0)
-        return r->info;
-    r->hash = t->hash;
-    r->info = element_lookup(t->name, t->name_len, t->hash);
-    r->name_len = t->name_len;
-    memcpy(r->name, t->name, t->name_len);
-    return r->info;
-}
-
 static enum html_content on_tag(void *ctx, const struct html_tag *t)
 {
     struct annotator *a = ctx;
-    const struct element_info *info = tag_element(a, t);
+    const struct element_info *info = element_lookup(t->name, t->name_len, t->hash);
     enum html_content content = CONTENT_DATA;
     if (t->is_end)
         end_tag(a, t, info);
@@ -1307,7 +1282,7 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     for (size_t i = 0; i < RECENT_LINKS; i++)
         a->recent_links[i].entry = UINT32_MAX;
     elements_init();
-    a->stack[0].info = element_lookup("", 0, 0);
+    a->stack[0].info = element_unknown();
     a->stack[0].annotates = element_annotates(a, &a->stack[0]);
     a->depth = 1;
     a->annotatable = text_is_annotatable(a);

@@ -1,5 +1,6 @@
 #include "elements.h"
 
+#include <assert.h>
 #include <pthread.h>
 #include <string.h>
 
@@ -126,11 +127,13 @@ static const struct element_info unknown = {"", 0, EL_UNKNOWN};
 
 /* A hash table over the names, built once, indexed by the tokenizer's
  * hash of a name: a tag costs a few instructions rather than a binary
- * search of string compares. */
+ * search of string compares.  A slot keeps its name padded as a tag's is,
+ * so that names are compared as two words. */
 #define SLOTS 256
+#define NAME_SIZE (TAG_NAME_KEEP + 1)
 static struct {
     uint64_t hash;
-    uint8_t len;
+    char name[NAME_SIZE];
     uint8_t element;          /* index into elements + 1; 0: empty */
 } slots[SLOTS];
 static pthread_once_t slots_built = PTHREAD_ONCE_INIT;
@@ -145,25 +148,29 @@ static void build_slots(void)
     _Static_assert(sizeof(elements) / sizeof(elements[0]) < SLOTS / 2, "slots");
     for (size_t i = 0; i < sizeof(elements) / sizeof(elements[0]); i++) {
         size_t len = strlen(elements[i].name);
+        assert(len < NAME_SIZE);
         uint64_t hash = tag_name_hash(elements[i].name, len);
         unsigned k = slot_of(hash);
         while (slots[k].element)
             k = (k + 1) % SLOTS;
         slots[k].hash = hash;
-        slots[k].len = (uint8_t)len;
+        memcpy(slots[k].name, elements[i].name, len);
         slots[k].element = (uint8_t)(i + 1);
     }
 }
 
 const struct element_info *element_lookup(const char *name, size_t len, uint64_t hash)
 {
-    if (len == 0 || len > TAG_NAME_KEEP)
+    if (len == 0 || len >= NAME_SIZE)
         return &unknown;
-    for (unsigned k = slot_of(hash); slots[k].element; k = (k + 1) % SLOTS) {
-        const struct element_info *e = &elements[slots[k].element - 1];
-        if (slots[k].hash == hash && slots[k].len == len && memcmp(e->name, name, len) == 0)
-            return e;
-    }
+    for (unsigned k = slot_of(hash); slots[k].element; k = (k + 1) % SLOTS)
+        if (slots[k].hash == hash && memcmp(slots[k].name, name, NAME_SIZE) == 0)
+            return &elements[slots[k].element - 1];
+    return &unknown;
+}
+
+const struct element_info *element_unknown(void)
+{
     return &unknown;
 }
 

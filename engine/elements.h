@@ -41,8 +41,13 @@ struct element_info {
  * (from any thread): before the first element_lookup. */
 void elements_init(void);
 
-/* Looks up a lower-case tag name whose tag_name_hash is `hash`; unknown
- * names get a shared empty entry. */
+/* Looks up a lower-case tag name whose tag_name_hash is `hash`, given as
+ * an html_tag's name is: len bytes padded with NULs to TAG_NAME_KEEP + 1
+ * (tokenizer.h).  Unknown names, and names longer than that keeps, get
+ * element_unknown(). */
 const struct element_info *element_lookup(const char *name, size_t len, uint64_t hash);
+
+/* The shared empty entry of every unknown name. */
+const struct element_info *element_unknown(void);
 
 #endif

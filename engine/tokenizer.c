@@ -64,6 +64,7 @@ static void begin_tag(struct html_tokenizer *t, int is_end)
 {
     t->tag.hash = FNV_OFFSET;
     t->tag.name_len = 0;
+    memset(t->tag.name, 0, sizeof(t->tag.name));
     t->tag.is_end = (uint8_t)is_end;
     t->tag.self_closing = 0;
     /* Most tags have no attribute that is kept, nor had the one before. */
@@ -86,7 +87,6 @@ static void tag_name_add_all(struct html_tokenizer *t, const unsigned char *p, s
     }
     t->tag.hash = hash;
     t->tag.name_len = len;
-    t->tag.name[len < TAG_NAME_KEEP ? len : TAG_NAME_KEEP] = '\0';
 }
 
 static void tag_name_add(struct html_tokenizer *t, unsigned char b)

@@ -25,7 +25,7 @@ struct tag_attribute_value {
 
 struct html_tag {
     uint64_t hash;               /* of the lower-cased name, any length */
-    char name[TAG_NAME_KEEP + 1];
+    char name[TAG_NAME_KEEP + 1];  /* padded with NULs to the end */
     size_t name_len;
     uint8_t is_end, self_closing;
     struct tag_attribute_value attr[ATTR_COUNT];
