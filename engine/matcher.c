@@ -646,8 +646,16 @@ static size_t compare_bytewise(const struct matcher *m, const struct prefix_patt
                                const unsigned char *t, const unsigned char *p, size_t n)
 {
     const unsigned char *info = m->byte_info;
-    size_t j = 0;
-    for (size_t k = 0; k < c->len; k++, j++) {
+    size_t k = 0, j;
+    /* What comes before the difference is usually the pattern's very
+     * bytes (a name up to its line break): a window at a time, unless it
+     * ends in a space, which may take a longer run. */
+    if (c->plain)
+        while (k + PREFIX_WINDOW <= c->len && k + PREFIX_WINDOW <= n &&
+               t[k + PREFIX_WINDOW - 1] != ' ' &&
+               text_window(p + k, c->folded) == prefix_window(t + k))
+            k += PREFIX_WINDOW;
+    for (j = k; k < c->len; k++, j++) {
         size_t run = t[k] == ' ' ? space_run(info, p, j, n) : 0;
         if (run) {
             j += run - 1;
@@ -849,11 +857,12 @@ static int may_begin_here(const struct matcher *m, const unsigned char *p, size_
 
 /* The first position at or after i where the scan has something to do: a
  * byte to decode, or a byte that begins a pattern and follows no word
- * character (after_word tells about p[i - 1]); n when there is none.
+ * character; n when there is none.  *after_word tells whether p[i - 1] is
+ * a word character, and then whether the byte before the event is.
  * p[0..readable) may be read and classified, readable >= n. */
 static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
                          const unsigned char *p, size_t i, size_t n, size_t readable,
-                         int after_word)
+                         int *after_word)
 {
     for (;;) {
         const unsigned char *q = p + i;
@@ -872,7 +881,7 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
         uint64_t at = 1ull << (q - block);
         /* The byte before p[i] may have been decoded: the caller knows. */
         uint64_t word_before = b->word << 1;
-        word_before = after_word ? word_before | at : word_before & ~at;
+        word_before = *after_word ? word_before | at : word_before & ~at;
         uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
         size_t block_at = (size_t)(block - p);
         /* Nothing past the text is an event (block_at <= i < n). */
@@ -882,14 +891,16 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
             unsigned bit = (unsigned)__builtin_ctzll(events);
             if ((b->decode >> bit & 1) ||
                 may_begin_here(m, block + bit, readable - block_at - bit, b->word >> bit,
-                               BYTE_BLOCK - bit))
+                               BYTE_BLOCK - bit)) {
+                *after_word = (int)(word_before >> bit & 1);
                 return block_at + bit;
+            }
         }
         /* A block is short only at the end of what may be read. */
         i = block_at + BYTE_BLOCK;
         if (i >= n)
             return n;
-        after_word = (int)(b->word >> 63);
+        *after_word = (int)(b->word >> 63);
     }
 }
 
@@ -927,11 +938,7 @@ size_t match_scan(struct match_stream *s, const unsigned char *p, size_t n, uint
     size_t i = 0;
     int after_word = s->prev_word;
     for (;;) {
-        size_t next = next_event(s->m, &s->ahead, p, i, n, readable, after_word);
-        /* What was passed over is ASCII that needs no decoding. */
-        if (next > i)
-            after_word = (info[p[next - 1]] & BYTE_WORD) != 0;
-        if ((i = next) == n)
+        if ((i = next_event(s->m, &s->ahead, p, i, n, readable, &after_word)) == n)
             break;
         if (info[p[i]] & BYTE_STOP) {
             /* Characters of two and three bytes are passed over unless one
