@@ -109,7 +109,9 @@ struct annotator {
     const struct charset_table *table;  /* NULL: UTF-8 */
     struct match_stream match;
     unsigned char *linked;    /* a bit per entry, for MENTIONS_FIRST */
-    size_t linkable;          /* entries of the types looked for */
+    size_t links_max;         /* links that exhaust the page: the cap, and
+                               * for MENTIONS_FIRST the entries of the
+                               * types looked for */
     int exhausted;            /* no further mention could be linked */
     struct annotate_stats stats;
 
@@ -538,12 +540,6 @@ static void put_link_open(struct annotator *a, uint32_t entry)
     }
 }
 
-static int nothing_left_to_link(const struct annotator *a)
-{
-    return (a->c->max_links && a->stats.links >= a->c->max_links) ||
-           (a->c->mentions == MENTIONS_FIRST && a->stats.links >= a->linkable);
-}
-
 /* Mentions after the one that exhausts the links are neither linked nor
  * counted, however the page was split. */
 static void put_mentions(struct annotator *a)
@@ -560,16 +556,12 @@ static void put_mentions(struct annotator *a)
         if (entry == UINT32_MAX || (a->c->mentions == MENTIONS_FIRST && is_linked(a, entry)) ||
             !(a->c->type_mask & (1u << a->g->entries[entry].type)))
             continue;
-        const struct mention resolved = {entry, m0->start, m0->end}, *m = &resolved;
-        if (a->c->max_links && a->stats.links >= a->c->max_links)
-            continue;
-        put_input(a, m->start);
-        put_link_open(a, m->entry);
-        put_input(a, m->end);
+        put_input(a, m0->start);
+        put_link_open(a, entry);
+        put_input(a, m0->end);
         put(a, "</a>", 4);
-        a->linked[m->entry / 8] |= (unsigned char)(1u << (m->entry % 8));
-        a->stats.links++;
-        a->exhausted = nothing_left_to_link(a);
+        a->linked[entry / 8] |= (unsigned char)(1u << (entry % 8));
+        a->exhausted = ++a->stats.links >= a->links_max;
     }
     a->match.ndone = 0;
 }
@@ -1275,10 +1267,14 @@ struct annotator *annotator_new(const struct glossary *g, const struct annotate_
     a->tok.capture_scope = c->nscope > 0;
     a->tok.capture_date = c->date_sources[0] != DATE_SOURCE_NONE;
     match_stream_init(&a->match, g->matcher, c->type_mask);
+    size_t linkable = 0;
     for (int t = 0; t < ENTRY_TYPE_COUNT; t++)
         if (c->type_mask & (1u << t))
-            a->linkable += g->count_by_type[t];
-    a->exhausted = a->linkable == 0;
+            linkable += g->count_by_type[t];
+    a->links_max = c->max_links ? c->max_links : SIZE_MAX;
+    if (c->mentions == MENTIONS_FIRST && linkable < a->links_max)
+        a->links_max = linkable;
+    a->exhausted = linkable == 0;
     for (size_t i = 0; i < RECENT_LINKS; i++)
         a->recent_links[i].entry = UINT32_MAX;
     elements_init();

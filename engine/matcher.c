@@ -864,6 +864,7 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
                          const unsigned char *p, size_t i, size_t n, size_t readable,
                          int *after_word)
 {
+    int word = *after_word;
     for (;;) {
         const unsigned char *q = p + i;
         /* (As numbers: the classified bytes may lie in another buffer.) */
@@ -881,7 +882,7 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
         uint64_t at = 1ull << (q - block);
         /* The byte before p[i] may have been decoded: the caller knows. */
         uint64_t word_before = b->word << 1;
-        word_before = *after_word ? word_before | at : word_before & ~at;
+        word_before = word ? word_before | at : word_before & ~at;
         uint64_t events = (b->decode | (b->starts & ~word_before)) & -at;
         size_t block_at = (size_t)(block - p);
         /* Nothing past the text is an event (block_at <= i < n). */
@@ -900,7 +901,7 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
         i = block_at + BYTE_BLOCK;
         if (i >= n)
             return n;
-        *after_word = (int)(b->word >> 63);
+        word = (int)(b->word >> 63);
     }
 }
 
