@@ -682,21 +682,32 @@ static inline size_t compare_at(const struct matcher *m, const struct prefix_pat
     return compare_bytewise(m, c, t, p, n);
 }
 
+static size_t longest_sixteen(const struct match_stream *s, const unsigned char *p, size_t n,
+                              size_t readable, uint64_t window, uint32_t *pattern, int *walk);
+
 /* The first pattern under the key of klen bytes that is at p[0], which is
  * the longest there (they come longest first), with *pattern its number;
  * 0 when none is; SCAN_UNSURE as for longest_at.  *walk when the key has
- * too many patterns to compare. */
+ * too many patterns to compare.  window is p[0..8), readable as for
+ * longest_here. */
 __attribute__((always_inline))   /* klen a constant, the loop in registers */
 static inline size_t first_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
-                                  uint64_t window, unsigned klen, uint32_t *pattern, int *walk)
+                                  size_t readable, uint64_t window, uint64_t key, unsigned klen,
+                                  uint32_t *pattern, int *walk)
 {
     const struct matcher *m = s->m;
     size_t count;
-    const struct prefix_pattern *c = prefix_index_find(&m->prefix, window, klen, &count);
+    const struct prefix_pattern *c = prefix_index_find(&m->prefix, key, klen, &count);
     for (; count; count--, c++) {
         if (!c->len) {
-            *walk = 1;
-            return 0;
+            if (klen != PREFIX_WINDOW || !c->longer) {
+                *walk = 1;
+                return 0;
+            }
+            size_t len = longest_sixteen(s, p, n, readable, window, pattern, walk);
+            if (len || *walk)
+                return len;
+            continue;
         }
         if (!(s->type_mask & m->patterns[c->pattern].types))
             continue;
@@ -709,19 +720,38 @@ static inline size_t first_of_key(const struct match_stream *s, const unsigned c
     return 0;
 }
 
+/* The patterns of sixteen bytes or more under a crowded key of eight (see
+ * prefix_index.h), found by the key of the text's sixteen bytes; as
+ * first_of_key.  The walk decides where those are no key: not all
+ * readable, not plain, or a whitespace run across the two windows. */
+__attribute__((noinline))   /* rare: keeps first_of_key's callers in registers */
+static size_t longest_sixteen(const struct match_stream *s, const unsigned char *p, size_t n,
+                              size_t readable, uint64_t window, uint32_t *pattern, int *walk)
+{
+    uint64_t second = readable >= 2 * PREFIX_WINDOW ? prefix_window(p + PREFIX_WINDOW) : 0;
+    if (readable < 2 * PREFIX_WINDOW || !prefix_window_plain(second) ||
+        (p[PREFIX_WINDOW - 1] == ' ' && p[PREFIX_WINDOW] == ' ')) {
+        *walk = 1;
+        return 0;
+    }
+    return first_of_key(s, p, n, readable, window, prefix_key16(window, second),
+                        2 * PREFIX_WINDOW, pattern, walk);
+}
+
 /* longest_at for a plain window: only the few patterns the index names
  * are compared (unless there are too many), longest key first. */
 static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
-                              uint64_t window, uint32_t *pattern)
+                              size_t readable, uint64_t window, uint32_t *pattern)
 {
     int walk = 0;
-    size_t len = first_of_key(s, p, n, window, 8, pattern, &walk);
+    size_t len = first_of_key(s, p, n, readable, window, prefix_key(window, 8), 8, pattern, &walk);
     if (!len && !walk)
-        len = first_of_key(s, p, n, window, 4, pattern, &walk);
+        len = first_of_key(s, p, n, readable, window, prefix_key(window, 4), 4, pattern, &walk);
     /* A pattern shorter than four bytes is all key: the word must end. */
     for (unsigned klen = 3; klen && !len && !walk; klen--)
         if (!(s->m->byte_info[p[klen]] & BYTE_WORD))
-            len = first_of_key(s, p, n, window, klen, pattern, &walk);
+            len = first_of_key(s, p, n, readable, window, prefix_key(window, klen), klen, pattern,
+                               &walk);
     return walk ? longest_at(s, p, n, pattern) : len;
 }
 
@@ -733,7 +763,7 @@ static size_t longest_here(const struct match_stream *s, const unsigned char *p,
 {
     uint64_t window = readable >= PREFIX_WINDOW ? prefix_window(p) : 0;
     if (readable >= PREFIX_WINDOW && prefix_window_plain(window))
-        return longest_indexed(s, p, n, window, pattern);
+        return longest_indexed(s, p, n, readable, window, pattern);
     return may_start_at(s->m, p, n) ? longest_at(s, p, n, pattern) : 0;
 }
 

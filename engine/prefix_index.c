@@ -6,8 +6,9 @@
 
 #define BUCKETS_MIN_LOG2 10
 /* More patterns than this under one key (generated names that share a
- * first name, say) are left to the walk, which tells them apart in one
- * pass where comparing each would not. */
+ * first name, say) are too many to compare one by one: those of sixteen
+ * bytes or more go under their first sixteen, and what is still crowded
+ * is left to the walk, which tells patterns apart in one pass. */
 #define CROWD_MAX 4
 #define BUCKETS_MAX_LOG2 24
 
@@ -83,7 +84,7 @@ struct sorting {
 
 static uint64_t key_of(const char *texts, const struct prefix_pattern *c)
 {
-    return prefix_key(prefix_window((const unsigned char *)texts + c->text), c->klen);
+    return prefix_text_key((const unsigned char *)texts + c->text, c->klen);
 }
 
 static size_t bucket_of(const char *texts, unsigned shift, const struct prefix_pattern *c)
@@ -103,10 +104,11 @@ static int by_bucket_key_length(const void *a, const void *b, void *sorting)
     uint64_t kx = key_of(by->texts, x), ky = key_of(by->texts, y);
     if (kx != ky)
         return kx < ky ? -1 : 1;
-    /* The longest first, and a case-sensitive one before a folded one of
-     * its length: the first that is found in the text is the one. */
+    /* The longest first (a note of longer patterns before them all), and
+     * a case-sensitive one before a folded one of its length: the first
+     * that is found in the text is the one. */
     if (x->len != y->len)
-        return x->len > y->len ? -1 : 1;
+        return !x->len ? -1 : !y->len ? 1 : x->len > y->len ? -1 : 1;
     return (int)x->folded - (int)y->folded;
 }
 
@@ -115,16 +117,57 @@ static int same_key(const char *texts, const struct prefix_pattern *a, const str
     return a->klen == b->klen && key_of(texts, a) == key_of(texts, b);
 }
 
+/* The end of the run of patterns from i on that share its key. */
+static size_t key_run_end(const struct prefix_index *x, size_t i)
+{
+    size_t end = i + 1;
+    while (end < x->npatterns && same_key(x->texts, &x->patterns[i], &x->patterns[end]))
+        end++;
+    return end;
+}
+
+/* A pattern that a key of its first sixteen bytes can find: the text's
+ * second window is then plain too. */
+static int sixteen_keyed(const char *texts, const struct prefix_pattern *c)
+{
+    return c->len >= 2 * PREFIX_WINDOW && plain_ascii(texts + c->text + PREFIX_WINDOW, PREFIX_WINDOW);
+}
+
+/* In each run of more than CROWD_MAX patterns under one key of eight
+ * bytes, gives those sixteen_keyed their keys of sixteen, when that leaves
+ * no more than CROWD_MAX, and notes it in the run (an entry of len 0,
+ * `longer`).  Returns whether any did: the index is then sorted again. */
+static int split_crowds(struct prefix_index *x)
+{
+    size_t n = x->npatterns;
+    for (size_t i = 0, end; i < n; i = end) {
+        end = key_run_end(x, i);
+        if (x->patterns[i].klen != PREFIX_WINDOW || end - i <= CROWD_MAX)
+            continue;
+        size_t longer = 0;
+        for (size_t k = i; k < end; k++)
+            longer += sixteen_keyed(x->texts, &x->patterns[k]);
+        if (!longer || end - i - longer > CROWD_MAX)
+            continue;
+        struct prefix_pattern *note = &x->patterns[x->npatterns++];
+        *note = x->patterns[i];
+        note->len = 0;
+        note->longer = 1;
+        for (size_t k = i; k < end; k++)
+            if (sixteen_keyed(x->texts, &x->patterns[k]))
+                x->patterns[k].klen = 2 * PREFIX_WINDOW;
+    }
+    return x->npatterns > n;
+}
+
 /* Replaces each run of more than CROWD_MAX patterns under one key with one
- * entry that says so (len 0). */
+ * entry that says so (len 0, not `longer`). */
 static void mark_crowds(struct prefix_index *x)
 {
     size_t kept = 0;
     for (size_t i = 0, end; i < x->npatterns; i = end) {
-        for (end = i + 1; end < x->npatterns && same_key(x->texts, &x->patterns[i],
-                                                          &x->patterns[end]); end++)
-            ;
-        if (end - i > CROWD_MAX) {
+        end = key_run_end(x, i);
+        if (end - i > CROWD_MAX && x->patterns[i].len) {
             x->patterns[kept] = x->patterns[i];
             x->patterns[kept++].len = 0;
         } else {
@@ -157,7 +200,8 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
         }
     unsigned log2 = buckets_log2(count);
     x->shift = 64 - log2;
-    x->patterns = malloc((count ? count : 1) * sizeof(*x->patterns));
+    /* Room for a note of longer patterns per crowd. */
+    x->patterns = malloc((count + count / CROWD_MAX + 1) * sizeof(*x->patterns));
     x->bucket_start = malloc((((size_t)1 << log2) + 1) * sizeof(*x->bucket_start));
     x->texts = calloc(bytes + PREFIX_WINDOW, 1);
     x->filter_shift = 64 - filter_log2(count);
@@ -172,12 +216,14 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
             continue;
         x->patterns[x->npatterns++] = (struct prefix_pattern){
             (uint32_t)i, (uint32_t)x->texts_len, (uint16_t)in[i].len,
-            (uint8_t)key_length(in[i].len), in[i].folded, plain_ascii(in[i].text, in[i].len)};
+            (uint8_t)key_length(in[i].len), in[i].folded, plain_ascii(in[i].text, in[i].len), 0};
         memcpy(x->texts + x->texts_len, in[i].text, in[i].len);
         x->texts_len += in[i].len;
     }
     struct sorting sorting = {x->texts, x->shift};
     qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
+    if (split_crowds(x))
+        qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
     mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);
     return 0;

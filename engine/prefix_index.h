@@ -3,7 +3,10 @@
  * that a word is passed over, or a mention checked, without walking the
  * automata.  Keys are the first 1, 2, 3, 4 or 8 bytes of a pattern (4 for
  * patterns of 5 to 7 bytes) with ASCII letters in lower case: a key finds
- * a pattern in either case, and the caller compares the rest. */
+ * a pattern in either case, and the caller compares the whole pattern.
+ * Where many patterns share their first eight bytes (names that share a
+ * first name), those of sixteen bytes or more are found by their first
+ * sixteen instead. */
 #ifndef BRIEFING_PREFIX_INDEX_H
 #define BRIEFING_PREFIX_INDEX_H
 
@@ -15,12 +18,16 @@
 struct prefix_pattern {
     uint32_t pattern;          /* the matcher's pattern number */
     uint32_t text;             /* offset of its bytes in the index's texts */
-    uint16_t len;              /* in bytes; 0: too many patterns under
-                                * this key to compare, walk instead */
-    uint8_t klen;              /* of the key */
+    uint16_t len;              /* in bytes; 0: not a pattern but a note
+                                * that says where to look (`longer`) */
+    uint8_t klen;              /* of the key: 1, 2, 3, 4, 8 or 16 */
     uint8_t folded : 1;        /* compared case-insensitively */
     uint8_t plain : 1;         /* ASCII without '&': text with these very
                                 * bytes needs no decoding */
+    uint8_t longer : 1;        /* with len 0: the longer patterns under
+                                * this key have keys of 16 bytes (the
+                                * patterns after it are shorter); else
+                                * too many patterns for the index, walk */
 };
 
 struct prefix_index {
@@ -75,8 +82,6 @@ static inline int prefix_window_plain(uint64_t w)
     return !((w & PREFIX_HIGHS) | controls | amps | (spaces & (spaces >> 8)));
 }
 
-/* The first klen bytes of the window w, lower-cased (and some punctuation
- * changed with them, alike for text and patterns). */
 /* The bits of a window's first klen bytes. */
 static inline uint64_t prefix_first_bytes(unsigned klen)
 {
@@ -87,9 +92,27 @@ static inline uint64_t prefix_first_bytes(unsigned klen)
 #endif
 }
 
+/* The first klen bytes of the window w, lower-cased (and some punctuation
+ * changed with them, alike for text and patterns). */
 static inline uint64_t prefix_key(uint64_t w, unsigned klen)
 {
     return (w | PREFIX_ONES * 0x20) & prefix_first_bytes(klen);
+}
+
+/* The key of sixteen bytes, two windows: mixed into one word, as two
+ * patterns that share it are told apart when compared. */
+static inline uint64_t prefix_key16(uint64_t first, uint64_t second)
+{
+    uint64_t mixed = prefix_key(second, 8) * 0xFF51AFD7ED558CCDull;
+    return prefix_key(first, 8) ^ (mixed >> 29 | mixed << 35);
+}
+
+/* A pattern's key of klen bytes, from its text (with padding after). */
+static inline uint64_t prefix_text_key(const unsigned char *text, unsigned klen)
+{
+    if (klen == 16)
+        return prefix_key16(prefix_window(text), prefix_window(text + PREFIX_WINDOW));
+    return prefix_key(prefix_window(text), klen);
 }
 
 /* The window's first klen bytes, the rest made plain letters. */
@@ -136,16 +159,16 @@ static inline int prefix_has_key(const struct prefix_index *x, const struct pref
                                  unsigned klen, uint64_t key)
 {
     const unsigned char *text = (const unsigned char *)x->texts + c->text;
-    return c->klen == klen && prefix_key(prefix_window(text), klen) == key;
+    return c->klen == klen && prefix_text_key(text, klen) == key;
 }
 
-/* The patterns whose key of `klen` bytes (1, 2, 3, 4 or 8) begins the
- * plain window w: *count of them from the returned pointer. */
+/* The patterns whose key of `klen` bytes is `key` (prefix_key of a plain
+ * window, or prefix_key16 of two): *count of them from the returned
+ * pointer. */
 static inline const struct prefix_pattern *prefix_index_find(const struct prefix_index *x,
-                                                             uint64_t w, unsigned klen,
+                                                             uint64_t key, unsigned klen,
                                                              size_t *count)
 {
-    uint64_t key = prefix_key(w, klen);
     size_t b = prefix_bucket(x->shift, key, klen);
     const struct prefix_pattern *first = x->patterns + x->bucket_start[b];
     const struct prefix_pattern *end = x->patterns + x->bucket_start[b + 1];

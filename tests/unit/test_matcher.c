@@ -8,6 +8,7 @@
 
 #include "automaton.h"
 #include "matcher.h"
+#include "prefix_index.h"
 #include "unicode.h"
 
 #define ALL_TYPES ((1u << ENTRY_TYPE_COUNT) - 1)
@@ -382,6 +383,96 @@ static void prefix_index_crowded_key(void **state)
     expect_marked(m, ALL_TYPES, "[1:Aleksandr Orlov] met [5:ALEKSANDR KOZLOV], [6:Aleksandra] and "
                                 "Aleksandr Petrov, [7:Alek] and [4:Aleksandr  Volkov] ..........");
     expect_marked(m, 1u << ENTRY_TERM, "Aleksandr Orlov met [7:Alek] and Aleksandra ..........");
+    matcher_free(m);
+}
+
+/* Crowds under one key of eight bytes, for the prefix index itself. */
+static const struct prefix_index_input crowds[] = {
+    /* Of sixteen bytes or more: under keys of sixteen. */
+    {"Aleksandr Ivanov", 16, 0}, {"Aleksandr Sokolov", 17, 0}, {"aleksandr kozlov", 16, 1},
+    {"Aleksandr Orlov Jr", 18, 0},
+    /* Shorter: still under the key of eight, after a note. */
+    {"Aleksandr Orlov", 15, 0}, {"Aleksandra", 10, 0}, {"Aleksandr Popov", 15, 0},
+    /* Too many under the same sixteen bytes: walked. */
+    {"Nikolai Petrovich Aa", 20, 0}, {"Nikolai Petrovich Ab", 20, 0},
+    {"Nikolai Petrovich Ac", 20, 0}, {"Nikolai Petrovich Ad", 20, 0},
+    {"Nikolai Petrovich Ae", 20, 0},
+    /* Too many shorter ones to compare: the whole key walked. */
+    {"Vladimir Aa", 11, 0}, {"Vladimir Ab", 11, 0}, {"Vladimir Ac", 11, 0},
+    {"Vladimir Ad", 11, 0}, {"Vladimir Ae", 11, 0}, {"Vladimir Putin Sr.", 18, 0},
+};
+
+/* The entries under the key of klen bytes (8 or 16) that text begins. */
+static const struct prefix_pattern *under_key(const struct prefix_index *x, const char *text,
+                                              unsigned klen, size_t *count)
+{
+    unsigned char padded[2 * PREFIX_WINDOW] = {0};
+    memcpy(padded, text, strlen(text) < sizeof(padded) ? strlen(text) : sizeof(padded));
+    uint64_t first = prefix_window(padded), second = prefix_window(padded + PREFIX_WINDOW);
+    uint64_t key = klen == 16 ? prefix_key16(first, second) : prefix_key(first, klen);
+    return prefix_index_find(x, key, klen, count);
+}
+
+static void expect_pattern_under(const struct prefix_index *x, const char *text, uint32_t pattern)
+{
+    size_t count;
+    const struct prefix_pattern *c = under_key(x, text, 16, &count);
+    assert_int_equal(count, 1);
+    assert_int_equal(c->pattern, pattern);
+    assert_int_equal(c->len, crowds[pattern].len);
+}
+
+/* Under a key of eight bytes that more than four patterns share, those of
+ * sixteen bytes or more are indexed by their first sixteen, and a note
+ * before the shorter ones says so; where that does not thin the crowd, it
+ * is still left to the walk. */
+static void prefix_index_sixteen_byte_keys(void **state)
+{
+    (void)state;
+    struct prefix_index x;
+    assert_int_equal(prefix_index_build(&x, crowds, sizeof(crowds) / sizeof(crowds[0])), 0);
+    size_t count;
+    const struct prefix_pattern *c = under_key(&x, "ALEKSANDR", 8, &count);
+    assert_int_equal(count, 4);
+    assert_true(c[0].len == 0 && c[0].longer);
+    assert_int_equal(c[1].len, 15);
+    assert_int_equal(c[2].len, 15);
+    assert_int_equal(c[3].pattern, 5);
+    expect_pattern_under(&x, "aleksandr ivanov", 0);
+    expect_pattern_under(&x, "Aleksandr Sokolov", 1);
+    expect_pattern_under(&x, "ALEKSANDR KOZLOV", 2);
+    expect_pattern_under(&x, "Aleksandr Orlov Jr.", 3);
+    c = under_key(&x, "Aleksandr Popov and", 16, &count);
+    assert_int_equal(count, 0);
+    c = under_key(&x, "Nikolai ", 8, &count);
+    assert_true(count == 1 && c->len == 0 && c->longer);
+    c = under_key(&x, "Nikolai Petrovich", 16, &count);
+    assert_true(count == 1 && c->len == 0 && !c->longer);
+    c = under_key(&x, "Vladimir", 8, &count);
+    assert_true(count == 1 && c->len == 0 && !c->longer);
+    prefix_index_release(&x);
+}
+
+/* What the keys of sixteen bytes find is what the walk finds: the longest
+ * pattern, whitespace runs in the name, the end of the text, the types. */
+static void prefix_index_sixteen_byte_matches(void **state)
+{
+    (void)state;
+    static const struct pat p[] = {
+        {"Aleksandr Ivanov", 0, ENTRY_PERSON, 0}, {"Aleksandr Sokolov", 1, ENTRY_PERSON, 0},
+        {"aleksandr kozlov", 2, ENTRY_PERSON, 1}, {"Aleksandr Orlov Jr", 3, ENTRY_TERM, 0},
+        {"Aleksandr Orlov", 4, ENTRY_PERSON, 0},  {"Aleksandra", 5, ENTRY_PERSON, 0},
+        {"Aleksandr Popov", 6, ENTRY_PERSON, 0},
+    };
+    struct matcher *m = build(p, 7);
+    expect_marked(m, ALL_TYPES, "[3:Aleksandr Orlov Jr] and [4:Aleksandr Orlov] met "
+                                "[2:ALEKSANDR KOZLOV] and [0:Aleksandr Ivanov], not Aleksandr "
+                                "Ivanovich; [1:Aleksandr  Sokolov] and [1:Aleksandr\nSokolov] "
+                                "with [5:Aleksandra] and [6:Aleksandr Popov] ........");
+    expect_marked(m, ALL_TYPES, "said [0:Aleksandr Ivanov]");
+    expect_marked(m, ALL_TYPES, "Aleksandr Ivan|[0:Aleksandr Ivanov]|Aleksandr Sokolo");
+    expect_marked(m, 1u << ENTRY_PERSON, "[4:Aleksandr Orlov] Jr and [0:Aleksandr Ivanov] ........");
+    expect_marked(m, 1u << ENTRY_TERM, "[3:Aleksandr Orlov Jr] and Aleksandr Ivanov ........");
     matcher_free(m);
 }
 
@@ -1051,6 +1142,8 @@ int main(void)
         cmocka_unit_test(type_mask),
         cmocka_unit_test(prefix_index_keys),
         cmocka_unit_test(prefix_index_crowded_key),
+        cmocka_unit_test(prefix_index_sixteen_byte_keys),
+        cmocka_unit_test(prefix_index_sixteen_byte_matches),
         cmocka_unit_test(scan_takes_common_references),
         cmocka_unit_test(case_insensitive),
         cmocka_unit_test(whitespace_runs),
