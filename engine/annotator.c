@@ -386,6 +386,25 @@ static inline void put_input(struct annotator *a, uint64_t to)
     }
 }
 
+/* The mention up to offset `to`, and the link's end tag after it: one
+ * write, not two, when the mention lies in the chunk with room to copy
+ * MENTION_COPY bytes from its start (as most do). */
+#define MENTION_COPY 32
+static void put_mention_closed(struct annotator *a, uint64_t to)
+{
+    size_t at = (size_t)(a->written - a->chunk_start), n = (size_t)(to - a->written);
+    if (a->written >= a->chunk_start && n <= MENTION_COPY - 4 && at + MENTION_COPY <= a->chunk_len) {
+        char buf[MENTION_COPY];
+        memcpy(buf, a->chunk + at, MENTION_COPY);
+        memcpy(buf + n, "</a>", 4);
+        put(a, buf, n + 4);
+        a->written = to;
+        return;
+    }
+    put_input(a, to);
+    put(a, "</a>", 4);
+}
+
 static unsigned char input_byte(const struct annotator *a, uint64_t offset)
 {
     if (offset < a->chunk_start)
@@ -558,8 +577,7 @@ static void put_mentions(struct annotator *a)
             continue;
         put_input(a, m0->start);
         put_link_open(a, entry);
-        put_input(a, m0->end);
-        put(a, "</a>", 4);
+        put_mention_closed(a, m0->end);
         a->linked[entry / 8] |= (unsigned char)(1u << (entry % 8));
         a->exhausted = ++a->stats.links >= a->links_max;
     }

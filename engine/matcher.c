@@ -920,9 +920,9 @@ static size_t next_event(const struct matcher *m, struct scan_ahead *ahead,
             events &= (1ull << (n - block_at)) - 1;
         for (; events; events &= events - 1) {
             unsigned bit = (unsigned)__builtin_ctzll(events);
-            if ((b->decode >> bit & 1) ||
-                may_begin_here(m, block + bit, readable - block_at - bit, b->word >> bit,
-                               BYTE_BLOCK - bit)) {
+            if (__builtin_expect((b->decode >> bit & 1) ||
+                                     may_begin_here(m, block + bit, readable - block_at - bit,
+                                                    b->word >> bit, BYTE_BLOCK - bit), 0)) {
                 *after_word = (int)(word_before >> bit & 1);
                 return block_at + bit;
             }
