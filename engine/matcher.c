@@ -682,32 +682,24 @@ static inline size_t compare_at(const struct matcher *m, const struct prefix_pat
     return compare_bytewise(m, c, t, p, n);
 }
 
-static size_t longest_sixteen(const struct match_stream *s, const unsigned char *p, size_t n,
-                              size_t readable, uint64_t window, uint32_t *pattern, int *walk);
+/* What first_of_key found when not a pattern: too many patterns to
+ * compare, or a note that the longer ones have keys of sixteen bytes. */
+enum { WALK = 1, LONGER = 2 };
 
-/* The first pattern under the key of klen bytes that is at p[0], which is
- * the longest there (they come longest first), with *pattern its number;
- * 0 when none is; SCAN_UNSURE as for longest_at.  *walk when the key has
- * too many patterns to compare.  window is p[0..8), readable as for
- * longest_here. */
-__attribute__((always_inline))   /* klen a constant, the loop in registers */
-static inline size_t first_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
-                                  size_t readable, uint64_t window, uint64_t key, unsigned klen,
-                                  uint32_t *pattern, int *walk)
+/* The first of the count patterns from c that is at p[0], which is the
+ * longest there (they come longest first), with *pattern its number; 0
+ * when none is; SCAN_UNSURE as for longest_at.  At an entry of len 0, *to
+ * says which it is (WALK or LONGER), and the rest wait. */
+__attribute__((always_inline))   /* the loop in registers */
+static inline size_t first_found(const struct match_stream *s, const unsigned char *p, size_t n,
+                                 const struct prefix_pattern *c, size_t count, uint32_t *pattern,
+                                 int *to)
 {
     const struct matcher *m = s->m;
-    size_t count;
-    const struct prefix_pattern *c = prefix_index_find(&m->prefix, key, klen, &count);
     for (; count; count--, c++) {
         if (!c->len) {
-            if (klen != PREFIX_WINDOW || !c->longer) {
-                *walk = 1;
-                return 0;
-            }
-            size_t len = longest_sixteen(s, p, n, readable, window, pattern, walk);
-            if (len || *walk)
-                return len;
-            continue;
+            *to = c->longer ? LONGER : WALK;
+            return 0;
         }
         if (!(s->type_mask & m->patterns[c->pattern].types))
             continue;
@@ -720,22 +712,37 @@ static inline size_t first_of_key(const struct match_stream *s, const unsigned c
     return 0;
 }
 
-/* The patterns of sixteen bytes or more under a crowded key of eight (see
- * prefix_index.h), found by the key of the text's sixteen bytes; as
- * first_of_key.  The walk decides where those are no key: not all
- * readable, not plain, or a whitespace run across the two windows. */
-__attribute__((noinline))   /* rare: keeps first_of_key's callers in registers */
-static size_t longest_sixteen(const struct match_stream *s, const unsigned char *p, size_t n,
-                              size_t readable, uint64_t window, uint32_t *pattern, int *walk)
+/* first_found over the patterns under the key of klen bytes. */
+__attribute__((always_inline))   /* klen a constant */
+static inline size_t first_of_key(const struct match_stream *s, const unsigned char *p, size_t n,
+                                  uint64_t key, unsigned klen, uint32_t *pattern, int *to)
+{
+    size_t count;
+    const struct prefix_pattern *c = prefix_index_find(&s->m->prefix, key, klen, &count);
+    return first_found(s, p, n, c, count, pattern, to);
+}
+
+/* Under a crowded key of eight bytes (prefix_index.h): the patterns of
+ * sixteen bytes or more by the key of the text's sixteen, then the
+ * shorter ones after the note; as first_found.  The walk decides where
+ * the text's sixteen bytes are no key: not all readable, not plain, or a
+ * whitespace run across the two windows. */
+__attribute__((noinline))   /* rare: keeps longest_indexed in registers */
+static size_t first_in_crowd(const struct match_stream *s, const unsigned char *p, size_t n,
+                             size_t readable, uint64_t window, uint32_t *pattern, int *to)
 {
     uint64_t second = readable >= 2 * PREFIX_WINDOW ? prefix_window(p + PREFIX_WINDOW) : 0;
     if (readable < 2 * PREFIX_WINDOW || !prefix_window_plain(second) ||
         (p[PREFIX_WINDOW - 1] == ' ' && p[PREFIX_WINDOW] == ' ')) {
-        *walk = 1;
+        *to = WALK;
         return 0;
     }
-    return first_of_key(s, p, n, readable, window, prefix_key16(window, second),
-                        2 * PREFIX_WINDOW, pattern, walk);
+    size_t len = first_of_key(s, p, n, prefix_key16(window, second), 2 * PREFIX_WINDOW, pattern, to);
+    if (len || *to)
+        return len;
+    size_t count;
+    const struct prefix_pattern *c = prefix_index_find(&s->m->prefix, prefix_key(window, 8), 8, &count);
+    return first_found(s, p, n, c + 1, count - 1, pattern, to);
 }
 
 /* longest_at for a plain window: only the few patterns the index names
@@ -743,16 +750,19 @@ static size_t longest_sixteen(const struct match_stream *s, const unsigned char 
 static size_t longest_indexed(const struct match_stream *s, const unsigned char *p, size_t n,
                               size_t readable, uint64_t window, uint32_t *pattern)
 {
-    int walk = 0;
-    size_t len = first_of_key(s, p, n, readable, window, prefix_key(window, 8), 8, pattern, &walk);
-    if (!len && !walk)
-        len = first_of_key(s, p, n, readable, window, prefix_key(window, 4), 4, pattern, &walk);
+    int to = 0;
+    size_t len = first_of_key(s, p, n, prefix_key(window, 8), 8, pattern, &to);
+    if (to == LONGER) {
+        to = 0;
+        len = first_in_crowd(s, p, n, readable, window, pattern, &to);
+    }
+    if (!len && !to)
+        len = first_of_key(s, p, n, prefix_key(window, 4), 4, pattern, &to);
     /* A pattern shorter than four bytes is all key: the word must end. */
-    for (unsigned klen = 3; klen && !len && !walk; klen--)
+    for (unsigned klen = 3; klen && !len && !to; klen--)
         if (!(s->m->byte_info[p[klen]] & BYTE_WORD))
-            len = first_of_key(s, p, n, readable, window, prefix_key(window, klen), klen, pattern,
-                               &walk);
-    return walk ? longest_at(s, p, n, pattern) : len;
+            len = first_of_key(s, p, n, prefix_key(window, klen), klen, pattern, &to);
+    return to ? longest_at(s, p, n, pattern) : len;
 }
 
 /* The longest mention that starts at p[0], as longest_at.  The window may
