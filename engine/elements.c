@@ -134,6 +134,7 @@ static const struct element_info unknown = {"", 0, EL_UNKNOWN};
 static struct {
     uint64_t hash;
     char name[NAME_SIZE];
+    uint8_t len;              /* a name may hold NULs: lengths differ too */
     uint8_t element;          /* index into elements + 1; 0: empty */
 } slots[SLOTS];
 static pthread_once_t slots_built = PTHREAD_ONCE_INIT;
@@ -155,6 +156,7 @@ static void build_slots(void)
             k = (k + 1) % SLOTS;
         slots[k].hash = hash;
         memcpy(slots[k].name, elements[i].name, len);
+        slots[k].len = (uint8_t)len;
         slots[k].element = (uint8_t)(i + 1);
     }
 }
@@ -164,7 +166,8 @@ const struct element_info *element_lookup(const char *name, size_t len, uint64_t
     if (len == 0 || len >= NAME_SIZE)
         return &unknown;
     for (unsigned k = slot_of(hash); slots[k].element; k = (k + 1) % SLOTS)
-        if (slots[k].hash == hash && memcmp(slots[k].name, name, NAME_SIZE) == 0)
+        if (slots[k].hash == hash && slots[k].len == len &&
+            memcmp(slots[k].name, name, NAME_SIZE) == 0)
             return &elements[slots[k].element - 1];
     return &unknown;
 }
