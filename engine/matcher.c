@@ -682,8 +682,8 @@ static inline size_t compare_at(const struct matcher *m, const struct prefix_pat
     return compare_bytewise(m, c, t, p, n);
 }
 
-/* What first_of_key found when not a pattern: too many patterns to
- * compare, or a note that the longer ones have keys of sixteen bytes. */
+/* What an entry of len 0 says (first_found): too many patterns to
+ * compare, or that the longer ones have keys of sixteen bytes. */
 enum { WALK = 1, LONGER = 2 };
 
 /* The first of the count patterns from c that is at p[0], which is the
@@ -740,7 +740,7 @@ static size_t first_in_crowd(const struct match_stream *s, const unsigned char *
     size_t len = first_of_key(s, p, n, prefix_key16(window, second), 2 * PREFIX_WINDOW, pattern, to);
     if (len || *to)
         return len;
-    size_t count;
+    size_t count;   /* at least the note, which comes first */
     const struct prefix_pattern *c = prefix_index_find(&s->m->prefix, prefix_key(window, 8), 8, &count);
     return first_found(s, p, n, c + 1, count - 1, pattern, to);
 }
