@@ -133,21 +133,38 @@ static int sixteen_keyed(const char *texts, const struct prefix_pattern *c)
     return c->len >= 2 * PREFIX_WINDOW && plain_ascii(texts + c->text + PREFIX_WINDOW, PREFIX_WINDOW);
 }
 
-/* In each run of more than CROWD_MAX patterns under one key of eight
- * bytes, gives those sixteen_keyed their keys of sixteen, when that leaves
- * no more than CROWD_MAX, and notes it in the run (an entry of len 0,
- * `longer`).  Returns whether any did: the index is then sorted again. */
+/* Whether the run of patterns [i, end) under one key is a crowd of eight
+ * bytes that keys of sixteen thin to CROWD_MAX or fewer. */
+static int splits(const struct prefix_index *x, size_t i, size_t end)
+{
+    if (x->patterns[i].klen != PREFIX_WINDOW || end - i <= CROWD_MAX)
+        return 0;
+    size_t longer = 0;
+    for (size_t k = i; k < end; k++)
+        longer += sixteen_keyed(x->texts, &x->patterns[k]);
+    return longer && end - i - longer <= CROWD_MAX;
+}
+
+/* In each run that splits, gives the patterns sixteen_keyed their keys of
+ * sixteen and notes it in the run (an entry of len 0, `longer`).  Returns
+ * whether any did (the index is then sorted again), or -1 when out of
+ * memory. */
 static int split_crowds(struct prefix_index *x)
 {
-    size_t n = x->npatterns;
+    size_t n = x->npatterns, notes = 0;
     for (size_t i = 0, end; i < n; i = end) {
         end = key_run_end(x, i);
-        if (x->patterns[i].klen != PREFIX_WINDOW || end - i <= CROWD_MAX)
-            continue;
-        size_t longer = 0;
-        for (size_t k = i; k < end; k++)
-            longer += sixteen_keyed(x->texts, &x->patterns[k]);
-        if (!longer || end - i - longer > CROWD_MAX)
+        notes += splits(x, i, end);
+    }
+    if (!notes)
+        return 0;
+    struct prefix_pattern *grown = realloc(x->patterns, (n + notes) * sizeof(*grown));
+    if (!grown)
+        return -1;
+    x->patterns = grown;
+    for (size_t i = 0, end; i < n; i = end) {
+        end = key_run_end(x, i);
+        if (!splits(x, i, end))
             continue;
         struct prefix_pattern *note = &x->patterns[x->npatterns++];
         *note = x->patterns[i];
@@ -157,7 +174,7 @@ static int split_crowds(struct prefix_index *x)
             if (sixteen_keyed(x->texts, &x->patterns[k]))
                 x->patterns[k].klen = 2 * PREFIX_WINDOW;
     }
-    return x->npatterns > n;
+    return 1;
 }
 
 /* Replaces each run of more than CROWD_MAX patterns under one key with one
@@ -200,8 +217,7 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
         }
     unsigned log2 = buckets_log2(count);
     x->shift = 64 - log2;
-    /* Room for a note of longer patterns per crowd. */
-    x->patterns = malloc((count + count / CROWD_MAX + 1) * sizeof(*x->patterns));
+    x->patterns = malloc((count ? count : 1) * sizeof(*x->patterns));
     x->bucket_start = malloc((((size_t)1 << log2) + 1) * sizeof(*x->bucket_start));
     x->texts = calloc(bytes + PREFIX_WINDOW, 1);
     x->filter_shift = 64 - filter_log2(count);
@@ -222,7 +238,12 @@ int prefix_index_build(struct prefix_index *x, const struct prefix_index_input *
     }
     struct sorting sorting = {x->texts, x->shift};
     qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
-    if (split_crowds(x))
+    int split = split_crowds(x);
+    if (split < 0) {
+        prefix_index_release(x);
+        return -1;
+    }
+    if (split)
         qsort_r(x->patterns, x->npatterns, sizeof(*x->patterns), by_bucket_key_length, &sorting);
     mark_crowds(x);
     fill_buckets(x, (size_t)1 << log2);
