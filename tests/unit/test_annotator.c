@@ -349,12 +349,44 @@ static void first_mentions_only_by_default(void **state)
                 "; Aleksandr Lukashenko, Lukashenko, UN.</p>");
 }
 
+/* The mentions counted on the page: those after the link that exhausts
+ * the page are not. */
+static unsigned mentions_counted(struct annotate_options o, const char *page)
+{
+    struct annotate_config *c = config(o);
+    struct output out = {0};
+    struct annotator *a = annotator_new(g, c, output_sink, &out);
+    assert_non_null(a);
+    assert_int_equal(annotator_write(a, page, strlen(page)), 0);
+    assert_int_equal(annotator_finish(a), 0);
+    unsigned mentions = annotator_stats(a)->mentions;
+    annotator_free(a);
+    free(out.data);
+    annotate_config_free(c);
+    return mentions;
+}
+
 static void a_cap_on_links(void **state)
 {
     (void)state;
     expect_with((struct annotate_options){.mentions = MENTIONS_ALL, .max_links = 2},
                 "<p>UN, UN, Lukashenko, UN</p>",
                 "<p>" A_UN "UN" END ", " A_UN "UN" END ", Lukashenko, UN</p>");
+    /* With first mentions, whichever of the cap and the entries comes
+     * first ends the linking. */
+    expect_with((struct annotate_options){.mentions = MENTIONS_FIRST, .max_links = 1},
+                "<p>UN, UN, Lukashenko, UN</p>", "<p>" A_UN "UN" END ", UN, Lukashenko, UN</p>");
+    expect_with((struct annotate_options){.mentions = MENTIONS_FIRST, .max_links = 50},
+                "<p>UN, UN, Lukashenko, UN, Lukashenko</p>",
+                "<p>" A_UN "UN" END ", UN, " A_LUK "Lukashenko" END ", UN, Lukashenko</p>");
+    /* The link that reaches the cap ends the looking. */
+    const char *page = "<p>UN, UN, Lukashenko, UN</p>";
+    assert_int_equal(mentions_counted((struct annotate_options){.mentions = MENTIONS_ALL,
+                                                                .max_links = 2}, page), 2);
+    assert_int_equal(mentions_counted((struct annotate_options){.mentions = MENTIONS_FIRST,
+                                                                .max_links = 1}, page), 1);
+    assert_int_equal(mentions_counted((struct annotate_options){.mentions = MENTIONS_FIRST},
+                                      page), 4);
 }
 
 static void type_filter_removes_entries(void **state)
