@@ -715,6 +715,24 @@ static void end_run(struct annotator *a)
         put_mentions(a);
 }
 
+/* Whether match_scan may take text now: links are still to be made and
+ * nothing is in progress (a reference, a character, a mention). */
+static int may_scan(const struct annotator *a)
+{
+    return !a->exhausted && !a->in_ref && !a->utf8_len && match_idle(&a->match);
+}
+
+/* What match_scan takes of the text from p[i], its mentions linked; the
+ * index after it. */
+static size_t scan_from(struct annotator *a, const unsigned char *p, size_t n, uint64_t offset,
+                        size_t i)
+{
+    i += match_scan(&a->match, p + i, n - i, offset + i, !a->table);
+    if (a->match.ndone)
+        put_mentions(a);
+    return i;
+}
+
 /* The text from p[i] on: what the scan takes, and a character or a
  * reference at a time what it does not (first of all p[i], unless
  * `scan`). */
@@ -722,13 +740,8 @@ static void text_from(struct annotator *a, const unsigned char *p, size_t n, uin
                       size_t i, int scan)
 {
     for (; i < n && !a->exhausted; i++, scan = 1) {
-        if (scan && !a->in_ref && !a->utf8_len && match_idle(&a->match)) {
-            i += match_scan(&a->match, p + i, n - i, offset + i, !a->table);
-            if (a->match.ndone)
-                put_mentions(a);
-            if (i == n)
-                break;
-        }
+        if (scan && may_scan(a) && (i = scan_from(a, p, n, offset, i)) == n)
+            break;
         unsigned char b = p[i];
         if (b < 0x80 && b != '&' && !a->in_ref && !a->utf8_len)
             feed(a, b, offset + i, offset + i + 1);
@@ -754,14 +767,9 @@ static void on_text(void *ctx, const unsigned char *p, size_t n, uint64_t offset
             }
     /* Most texts the scan takes whole. */
     size_t taken = 0;
-    int scanned = !a->exhausted && !a->in_ref && !a->utf8_len && match_idle(&a->match);
-    if (scanned) {
-        taken = match_scan(&a->match, p, n, offset, !a->table);
-        if (a->match.ndone)
-            put_mentions(a);
-        if (taken == n)
-            return;
-    }
+    int scanned = may_scan(a);
+    if (scanned && (taken = scan_from(a, p, n, offset, 0)) == n)
+        return;
     text_from(a, p, n, offset, taken, !scanned);
 }
 
