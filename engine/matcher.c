@@ -731,9 +731,9 @@ __attribute__((noinline))   /* rare: keeps longest_indexed in registers */
 static size_t first_in_crowd(const struct match_stream *s, const unsigned char *p, size_t n,
                              size_t readable, uint64_t window, uint32_t *pattern, int *to)
 {
+    /* (0, for a window that cannot be read, is not plain.) */
     uint64_t second = readable >= 2 * PREFIX_WINDOW ? prefix_window(p + PREFIX_WINDOW) : 0;
-    if (readable < 2 * PREFIX_WINDOW || !prefix_window_plain(second) ||
-        (p[PREFIX_WINDOW - 1] == ' ' && p[PREFIX_WINDOW] == ' ')) {
+    if (!prefix_window_plain(second) || (p[PREFIX_WINDOW - 1] == ' ' && p[PREFIX_WINDOW] == ' ')) {
         *to = WALK;
         return 0;
     }
