@@ -717,7 +717,7 @@ static void end_run(struct annotator *a)
 
 /* Whether match_scan may take text now: links are still to be made and
  * nothing is in progress (a reference, a character, a mention). */
-static int may_scan(const struct annotator *a)
+static inline int may_scan(const struct annotator *a)
 {
     return !a->exhausted && !a->in_ref && !a->utf8_len && match_idle(&a->match);
 }
