@@ -100,14 +100,22 @@ def test_clients_hanging_up_mid_response(make_httpd, monkeypatch):
     aborts(h, 20, len(full.body), seed=1)
     reload_twice(h)
     reload_twice(h)
-    start = rss([pid])
-    aborts(h, ABORTS, len(full.body), seed=2)
-    reload_twice(h)
-    end = rss(workers(h))
-    print("RSS kB after the warm-up", start, "after %d aborts and two reloads" % ABORTS, end)
-    # The same process, no bigger, and serving whole pages.
-    assert list(end) == [pid], (start, end)
-    assert end[pid] <= start[pid] * 1.10, (start, end)
+    # Two rounds of ABORTS aborts and two reloads.  What is kept per
+    # aborted request, or per version, grows the heap in both; the heap
+    # may still step once to a size it then keeps (when a load coincides
+    # with requests that hold the version before: the timing decides), so
+    # the smaller growth of the two is the one that must be near nothing.
+    sizes = [rss([pid])]
+    for seed in (2, 3):
+        aborts(h, ABORTS, len(full.body), seed=seed)
+        reload_twice(h)
+        sizes.append(rss(workers(h)))
+    print("RSS kB after the warm-up, then after each round of %d aborts and two reloads" % ABORTS,
+          sizes)
+    # The same process, growing no more, and serving whole pages.
+    assert all(list(size) == [pid] for size in sizes), sizes
+    grown = min(sizes[1][pid] - sizes[0][pid], sizes[2][pid] - sizes[1][pid])
+    assert grown <= sizes[0][pid] * 0.05, sizes
     again = h.get("/page.html")
     assert (again.status, again.body) == (200, full.body)
     drain(h)
